@@ -1,0 +1,58 @@
+# Two commands for a newcomer on Debian 12:  make run  |  make test
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+.PHONY: run test setup system db migrate demo serve lint bench clean
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+export DATABASE_URL ?= postgis://postgres@127.0.0.1:5432/qpv_terrain
+export DEBUG ?= 1
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+run: setup migrate demo serve
+
+test: system-test setup migrate
+	$(PY) -m pytest
+
+setup: system $(VENV)/.installed node_modules/.package-lock.json db
+
+system:
+	@./scripts/install_system.sh
+
+system-test:
+	@./scripts/install_system.sh test
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	@touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+db:
+	@if [[ "$$DATABASE_URL" == *"@127.0.0.1:5432/"* || "$$DATABASE_URL" == *"@localhost:5432/"* ]]; then ./scripts/start_postgres.sh; fi
+	@$(PY) scripts/ensure_db.py
+
+migrate:
+	@$(PY) manage.py migrate --no-input -v0
+
+demo:
+	@$(PY) manage.py charger_demo
+
+serve:
+	@echo "Application servie sur http://$(HOST):$(PORT)/  (comptes de démonstration : voir README.md)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+bench: setup migrate
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache

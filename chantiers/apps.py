@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ChantiersConfig(AppConfig):
+    name = "chantiers"
+    verbose_name = "Chantiers"

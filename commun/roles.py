@@ -1,0 +1,54 @@
+"""Who may do what: the roles of the product, in one place.
+
+- pilote: superuser or member of the "pilote" group; sees and edits everything.
+- agent: member of the "agent" group; reports in the field.
+- service: member of one or more acteurs; handles what is routed to them.
+- participant: a walk participant (session scoped to one walk, no account).
+Police-type acteurs (``acces_sensible``) also see sensitive reports.
+"""
+
+PILOTE = "pilote"
+AGENT = "agent"
+
+
+def _in_group(user, name):
+    if not user or not user.is_authenticated:
+        return False
+    cache = getattr(user, "_group_names", None)
+    if cache is None:
+        cache = set(user.groups.values_list("name", flat=True))
+        user._group_names = cache
+    return name in cache
+
+
+def is_pilote(user):
+    return bool(user and user.is_authenticated and (user.is_superuser or _in_group(user, PILOTE)))
+
+
+def is_agent(user):
+    return _in_group(user, AGENT)
+
+
+def acteur_ids(user):
+    """Ids of the acteurs the user is a member of (cached on the user object)."""
+    if not user or not user.is_authenticated:
+        return set()
+    cache = getattr(user, "_acteur_ids", None)
+    if cache is None:
+        cache = set(user.acteurs.values_list("id", flat=True))
+        user._acteur_ids = cache
+    return cache
+
+
+def sees_sensitive(user):
+    """Pilots and members of a police-type acteur see sensitive reports."""
+    if is_pilote(user):
+        return True
+    if not user or not user.is_authenticated:
+        return False
+    return user.acteurs.filter(acces_sensible=True).exists()
+
+
+def is_staff_member(user):
+    """Any signed-in professional: pilot, agent or service member."""
+    return is_pilote(user) or is_agent(user) or bool(acteur_ids(user))

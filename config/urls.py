@@ -1,0 +1,51 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.routers import DefaultRouter
+from rest_framework.throttling import ScopedRateThrottle
+
+from commun import views as commun_views
+from territoire import views as territoire_views
+
+admin.site.site_header = "Quartier — administration"
+admin.site.site_title = "Quartier"
+
+
+class TokenView(ObtainAuthToken):
+    """`POST {username, password}` → `{token}`, throttled against guessing."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+
+router = DefaultRouter()
+router.register("territoires", territoire_views.TerritoireViewSet, basename="territoire")
+router.register("secteurs", territoire_views.SecteurViewSet, basename="secteur")
+router.register("acteurs", territoire_views.ActeurViewSet, basename="acteur")
+router.register("equipements", territoire_views.EquipementViewSet, basename="equipement")
+
+api_patterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("", commun_views.accueil, name="accueil"),
+    path("carte/", commun_views.carte, name="carte"),
+    path("comptes/connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_patterns)),
+]
+
+handler404 = "commun.views_errors.handler404"
+handler500 = "commun.views_errors.handler500"
+
+if settings.DEBUG:
+    from django.views.static import serve
+
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

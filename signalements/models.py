@@ -1,0 +1,1 @@
+from django.contrib.gis.db import models  # noqa: F401

@@ -1,0 +1,80 @@
+"""Factories build geometry in Lambert-93 (the storage SRID), as the database holds it."""
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+
+from territoire.models import Acteur, Equipement, Secteur, Territoire
+
+# Around the Côte Sainte-Catherine, in Lambert-93 metres.
+X0, Y0 = 859441.0, 6855291.0
+
+
+def square(cx, cy, half):
+    return MultiPolygon(
+        Polygon.from_bbox((cx - half, cy - half, cx + half, cy + half)), srid=2154
+    )
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@test.example")
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or "secret-pass")
+        if create:
+            self.save()
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        for name in extracted or []:
+            self.groups.add(Group.objects.get_or_create(name=name)[0])
+
+
+class TerritoireFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Territoire
+
+    code = factory.Sequence(lambda n: f"QP0{n:05d}")
+    nom = "Côte Sainte-Catherine"
+    commune = "Bar-le-Duc"
+    code_insee = "55029"
+    geom = factory.LazyFunction(lambda: square(X0, Y0, 600))
+    demonstration = True
+
+
+class SecteurFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Secteur
+
+    territoire = factory.SubFactory(TerritoireFactory)
+    nom = factory.Sequence(lambda n: f"Secteur {n}")
+    slug = factory.Sequence(lambda n: f"secteur-{n}")
+    geom = factory.LazyFunction(lambda: square(X0, Y0, 300))
+
+
+class ActeurFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Acteur
+
+    nom = factory.Sequence(lambda n: f"Service {n}")
+    slug = factory.Sequence(lambda n: f"service-{n}")
+    type = Acteur.Type.COLLECTIVITE
+    email = factory.LazyAttribute(lambda o: f"{o.slug}@test.example")
+
+
+class EquipementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Equipement
+
+    territoire = factory.SubFactory(TerritoireFactory)
+    nom = factory.Sequence(lambda n: f"Équipement {n}")
+    type = "gymnase"
+    geom = factory.LazyFunction(lambda: Point(X0, Y0, srid=2154))

@@ -1,0 +1,126 @@
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from commun import roles
+from territoire.models import Acteur, Engagement, Equipement, Secteur, Territoire
+
+pytestmark = pytest.mark.django_db
+EXTERNAL_ASSET = re.compile(r"""<(?:script|link)[^>]+(?:src|href)=["']?(?:https?:)?//""", re.I)
+
+
+def test_demo_is_complete_and_idempotent(demo):
+    call_command("charger_demo")
+    call_command("charger_demo")
+    assert Territoire.objects.count() == 1
+    assert 4 <= Secteur.objects.count() <= 6
+    assert Engagement.objects.count() == 42  # every action line of article 4
+    assert Acteur.objects.filter(signataire=True).count() >= 14
+    assert Equipement.objects.filter(nom__icontains="centre socioculturel").exists()
+    marches = Engagement.objects.get(texte__startswith="Organiser une / des marches exploratoires")
+    assert list(marches.acteurs.values_list("slug", flat=True)) == ["ddfe"]
+    assert marches.axe == Engagement.Axe.PREVENTION
+    usernames = set(get_user_model().objects.values_list("username", flat=True))
+    assert {"pilote.demo", "agent.demo", "oph.demo", "ville.demo"} <= usernames
+    assert Territoire.objects.get().demonstration
+
+
+def test_demo_sectors_lie_inside_the_perimeter(demo):
+    from django.contrib.gis.db.models.functions import Area, Intersection
+
+    for secteur in Secteur.objects.annotate(
+        inside=Area(Intersection("geom", demo.geom)), area=Area("geom")
+    ):
+        assert secteur.inside.sq_m == pytest.approx(secteur.area.sq_m, rel=1e-6)
+
+
+def test_demo_roles(demo):
+    User = get_user_model()
+    assert roles.is_pilote(User.objects.get(username="pilote.demo"))
+    agent = User.objects.get(username="agent.demo")
+    assert roles.is_agent(agent) and not roles.is_pilote(agent)
+    oph = User.objects.get(username="oph.demo")
+    assert roles.acteur_ids(oph) == {Acteur.objects.get(slug="oph").id}
+    assert not roles.sees_sensitive(oph)
+    ville = User.objects.get(username="ville.demo")
+    assert Acteur.objects.get(slug="ville-proprete").id in roles.acteur_ids(ville)
+    assert not roles.is_pilote(ville)
+
+
+def test_admin_is_for_pilots_only(client, demo):
+    assert client.get("/admin/").status_code == 302
+    client.login(username="agent.demo", password="demo")
+    assert client.get("/admin/territoire/territoire/").status_code == 302
+    client.logout()
+    client.login(username="pilote.demo", password="demo")
+    page = client.get(f"/admin/territoire/territoire/{Territoire.objects.get().pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "vendor/ol/dist/ol.js" in html
+    assert not EXTERNAL_ASSET.search(html)
+
+
+def test_login_page_is_french_and_has_csrf(client):
+    page = client.get("/comptes/connexion/")
+    html = page.content.decode()
+    assert '<html lang="fr">' in html
+    assert "csrfmiddlewaretoken" in html
+    assert '<label for="id_username">Identifiant</label>' in html
+
+
+def test_login_then_logout(client, demo):
+    response = client.post("/comptes/connexion/", {"username": "agent.demo", "password": "demo"})
+    assert response.status_code == 302 and response["Location"] == "/carte/"
+    client.post("/comptes/deconnexion/")
+    response = client.post("/comptes/connexion/", {"username": "agent.demo", "password": "x"})
+    assert "Identifiant ou mot de passe incorrect" in response.content.decode()
+
+
+def test_carte_page_has_no_external_asset_and_declares_layers(client, demo):
+    html = client.get("/carte/").content.decode()
+    assert not EXTERNAL_ASSET.search(html), EXTERNAL_ASSET.search(html)
+    assert "/static/vendor/leaflet/dist/leaflet.js" in html
+    assert "/api/v1/territoires/" in html and "/api/v1/secteurs/" in html
+    assert "Périmètre de démonstration" in html
+    assert "user-scalable=no" not in html
+
+
+def test_unknown_page_is_a_french_404(client, settings):
+    settings.DEBUG = False
+    response = client.get("/nulle-part/")
+    assert response.status_code == 404
+    assert "Page introuvable" in response.content.decode()
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 20 + "production-like-secret-key-0123456789-abcdefgh",
+        "ALLOWED_HOSTS": "gusp.example",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        capture_output=True, text=True, env=env,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_secret_key():
+    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": ""}
+    result = subprocess.run([sys.executable, "manage.py", "check"], capture_output=True,
+                            text=True, env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY doit être défini" in result.stderr
+
+
+def test_health_check_answers_any_host(client):
+    response = client.get("/sante/", HTTP_HOST="10.0.0.7:8000")
+    assert response.status_code == 200
+    assert response.content == b"ok"
