@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from commun import roles
 
 
@@ -8,4 +10,6 @@ def site(request):
         "est_pilote": roles.is_pilote(user),
         "est_agent": roles.is_agent(user),
         "est_service": bool(user and user.is_authenticated and roles.acteur_ids(user)),
+        "map_tiles_url": settings.MAP_TILES_URL,
+        "map_tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
     }

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -8,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import ScopedRateThrottle
 
 from commun import views as commun_views
+from signalements import views as signalements_views
 from territoire import views as territoire_views
 
 admin.site.site_header = "Quartier — administration"
@@ -26,10 +26,16 @@ router.register("territoires", territoire_views.TerritoireViewSet, basename="ter
 router.register("secteurs", territoire_views.SecteurViewSet, basename="secteur")
 router.register("acteurs", territoire_views.ActeurViewSet, basename="acteur")
 router.register("equipements", territoire_views.EquipementViewSet, basename="equipement")
+router.register("categories", signalements_views.CategorieViewSet, basename="categorie")
+router.register("signalements", signalements_views.SignalementViewSet, basename="signalement")
 
 api_patterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("signalements/<str:uuid>/photos/<uuid:photo_uuid>", signalements_views.PhotoUploadView.as_view(),
+         name="signalement-photo-upload"),
+    path("indicateurs/secteurs-resolus/", signalements_views.SecteursResolusView.as_view(),
+         name="indicateur-secteurs-resolus"),
     path("", include(router.urls)),
 ]
 
@@ -40,12 +46,8 @@ urlpatterns = [
     path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),
+    path("", include("signalements.urls")),
 ]
 
 handler404 = "commun.views_errors.handler404"
 handler500 = "commun.views_errors.handler500"
-
-if settings.DEBUG:
-    from django.views.static import serve
-
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

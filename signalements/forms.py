@@ -1,0 +1,67 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from territoire.models import Acteur
+
+from .models import Categorie, Statut
+from .services import TRANSITIONS
+
+
+class StatutForm(forms.Form):
+    statut = forms.ChoiceField(label="Nouveau statut")
+    commentaire = forms.CharField(label="Commentaire", required=False, max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    photo = forms.FileField(label="Photo (facultative)", required=False)
+
+    def __init__(self, *args, signalement, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = sorted(TRANSITIONS[Statut(signalement.statut)], key=lambda s: list(Statut).index(s))
+        self.fields["statut"].choices = [(s.value, s.label) for s in allowed]
+
+
+class ReaffectationForm(forms.Form):
+    acteur = forms.ModelChoiceField(label="Confier à", queryset=Acteur.objects.none())
+    raison = forms.CharField(label="Raison", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["acteur"].queryset = Acteur.objects.exclude(email="").order_by("nom")
+
+
+class DoublonForm(forms.Form):
+    original = forms.UUIDField(label="Doublon du signalement (identifiant)",
+                               error_messages={"invalid": "Identifiant de signalement invalide."})
+    commentaire = forms.CharField(label="Commentaire", required=False, max_length=1000)
+
+    def __init__(self, *args, visibles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.visibles = visibles
+
+    def clean_original(self):
+        value = self.cleaned_data["original"]
+        original = self.visibles.filter(uuid=value).first()
+        if original is None:
+            raise ValidationError("Signalement introuvable parmi ceux que vous pouvez voir.")
+        return original
+
+
+class CommentaireForm(forms.Form):
+    commentaire = forms.CharField(label="Commentaire", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TriageFiltreForm(forms.Form):
+    statut = forms.ChoiceField(label="Statut", required=False,
+                               choices=[("", "Tous"), ("ouverts", "Ouverts"), *Statut.choices])
+    categorie = forms.ModelChoiceField(label="Catégorie", required=False, to_field_name="slug",
+                                       queryset=Categorie.objects.filter(parent__isnull=True),
+                                       empty_label="Toutes")
+    acteur = forms.ModelChoiceField(label="Acteur", required=False, to_field_name="slug",
+                                    queryset=Acteur.objects.exclude(email=""), empty_label="Tous")
+    secteur = forms.CharField(label="Secteur", required=False)
+    depuis = forms.DateField(label="Depuis le", required=False,
+                             widget=forms.DateInput(attrs={"type": "date"}))
+    jusqua = forms.DateField(label="Jusqu'au", required=False,
+                             widget=forms.DateInput(attrs={"type": "date"}))
+    en_retard = forms.BooleanField(label="En retard seulement", required=False)
+
+

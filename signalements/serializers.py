@@ -1,0 +1,154 @@
+import math
+from datetime import timedelta
+
+from django.utils import timezone
+from rest_framework import serializers
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
+
+from commun.api import ApiGeometryField
+from commun.geo import distance_to_territory, looks_swapped, point_wgs84
+from territoire.models import Territoire
+
+from .models import Categorie, Photo, Signalement
+
+# A point this close to the perimeter is accepted (GPS jitter at the edge of the QPV).
+EDGE_TOLERANCE_M = 50
+MAX_AGE = timedelta(days=366)
+
+
+class CategorieSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    acteur_defaut = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Categorie
+        fields = ["id", "slug", "nom", "parent", "icone", "delai_jours", "sensible", "acteur_defaut"]
+
+
+class ProprietesSignalement(serializers.Serializer):
+    uuid = serializers.UUIDField(error_messages={"invalid": "« {value} » n'est pas un UUID valide."})
+    categorie = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Categorie.objects.filter(actif=True).select_related("parent"),
+        error_messages={"does_not_exist": "Catégorie inconnue : « {value} »."},
+    )
+    description = serializers.CharField(max_length=1000, allow_blank=True, required=False, default="")
+    precision_m = serializers.FloatField(min_value=0, max_value=10000, required=False, allow_null=True,
+                                         default=None)
+    observe_le = serializers.DateTimeField(
+        error_messages={"invalid": "Date illisible : attendu ISO 8601 avec fuseau, ex. 2026-11-25T14:30:00+01:00."}
+    )
+    photos = serializers.ListField(child=serializers.UUIDField(), required=False, default=list,
+                                   max_length=10)
+
+    def validate_observe_le(self, value):
+        raw = self.initial_data.get("observe_le", "")
+        if isinstance(raw, str) and not (raw.endswith("Z") or "+" in raw[10:] or "-" in raw[10:]):
+            raise serializers.ValidationError(
+                "Indiquez le fuseau horaire (ex. 2026-11-25T14:30:00+01:00) : l'heure est ambiguë sans lui."
+            )
+        now = timezone.now()
+        if value > now + timedelta(minutes=10):
+            raise serializers.ValidationError("Date d'observation dans le futur : vérifiez l'horloge du téléphone.")
+        if value < now - MAX_AGE:
+            raise serializers.ValidationError("Observation de plus d'un an : trop ancienne pour être signalée.")
+        return value
+
+
+class SignalementFeatureInput(serializers.Serializer):
+    """A GeoJSON Feature with a Point in WGS84, as PRODUCT.md describes it."""
+
+    type = serializers.ChoiceField(choices=["Feature"], error_messages={
+        "invalid_choice": "Attendu un objet GeoJSON de type « Feature »."})
+    geometry = serializers.DictField()
+    properties = ProprietesSignalement()
+
+    def validate_geometry(self, value):
+        if value.get("type") != "Point":
+            raise serializers.ValidationError("La géométrie doit être un point (type « Point »).")
+        coords = value.get("coordinates")
+        if not isinstance(coords, list | tuple) or len(coords) < 2:
+            raise serializers.ValidationError("Coordonnées manquantes : attendu [longitude, latitude].")
+        try:
+            lon, lat = float(coords[0]), float(coords[1])
+        except (TypeError, ValueError):
+            raise serializers.ValidationError("Coordonnées non numériques.") from None
+        if not (math.isfinite(lon) and math.isfinite(lat)):
+            raise serializers.ValidationError("Coordonnées non finies.")
+        territoires = Territoire.objects.all()
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            if -90 <= lon <= 90 and -180 <= lat <= 180:
+                raise serializers.ValidationError(
+                    "Latitude et longitude semblent inversées : GeoJSON attend [longitude, latitude]."
+                )
+            raise serializers.ValidationError("Coordonnées hors des bornes WGS84.")
+        point = point_wgs84(lon, lat)
+        territoire_id, metres = distance_to_territory(point, territoires)
+        if territoire_id is None:
+            raise serializers.ValidationError("Aucun territoire n'est configuré.")
+        if metres > EDGE_TOLERANCE_M:
+            if looks_swapped(lon, lat, territoires):
+                raise serializers.ValidationError(
+                    "Latitude et longitude semblent inversées : GeoJSON attend [longitude, latitude]."
+                )
+            nom = Territoire.objects.get(pk=territoire_id).nom
+            distance = f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres:.0f} m"
+            raise serializers.ValidationError(
+                f"Le point est hors du quartier : à {distance} du périmètre de {nom}."
+            )
+        value["point"] = point
+        value["territoire_id"] = territoire_id
+        return value
+
+
+class PhotoSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    miniature = serializers.SerializerMethodField()
+    exif_loin = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Photo
+        fields = ["uuid", "url", "miniature", "largeur", "hauteur", "exif_distance_m", "exif_loin", "cree_le"]
+
+    def get_url(self, photo):
+        return f"/signalements/{photo.signalement.uuid}/photos/{photo.uuid}.jpg"
+
+    def get_miniature(self, photo):
+        return f"/signalements/{photo.signalement.uuid}/photos/{photo.uuid}-mini.jpg"
+
+
+class SignalementListSerializer(GeoFeatureModelSerializer):
+    """Lean features for maps and lists."""
+
+    geom = ApiGeometryField()
+    categorie = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    categorie_nom = serializers.CharField(source="categorie.__str__", read_only=True)
+    statut_libelle = serializers.CharField(source="get_statut_display", read_only=True)
+    acteur = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    acteur_nom = serializers.CharField(source="acteur.__str__", read_only=True, default=None)
+    secteur = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Signalement
+        geo_field = "geom"
+        id_field = "uuid"
+        fields = ["uuid", "categorie", "categorie_nom", "statut", "statut_libelle", "acteur", "acteur_nom",
+                  "secteur", "source", "observe_le", "cree_le", "echeance", "sensible"]
+
+
+class SignalementSerializer(SignalementListSerializer):
+    """One report, with its photos; what the reporting client reads back."""
+
+    photos = PhotoSerializer(many=True, read_only=True)
+    photos_manquantes = serializers.SerializerMethodField()
+    doublon_de = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    description = serializers.CharField(read_only=True)
+
+    class Meta(SignalementListSerializer.Meta):
+        fields = SignalementListSerializer.Meta.fields + [
+            "description", "precision_m", "resolu_le", "doublon_de", "photos", "photos_manquantes",
+        ]
+
+    def get_photos_manquantes(self, obj):
+        received = {str(p.uuid) for p in obj.photos.all()}
+        return [p for p in obj.photos_attendues if p not in received]

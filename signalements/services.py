@@ -1,0 +1,267 @@
+"""Domain rules of field reports, named as a GUSP team would name them."""
+
+import hashlib
+import json
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.measure import D
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from territoire.models import Acteur, Secteur, Territoire
+
+from .models import OUVERTS, Evenement, RegleRoutage, Signalement, Source, Statut
+
+DUPLICATE_RADIUS_M = 50
+DUPLICATE_DAYS = 30
+CHANTIER_RADIUS_M = 300
+
+# Allowed manual transitions; "transmis" is also reached by routing and reassignment.
+TRANSITIONS = {
+    Statut.NOUVEAU: {Statut.TRANSMIS, Statut.EN_COURS, Statut.REJETE, Statut.DOUBLON},
+    Statut.TRANSMIS: {Statut.EN_COURS, Statut.RESOLU, Statut.REJETE, Statut.DOUBLON},
+    Statut.EN_COURS: {Statut.RESOLU, Statut.REJETE, Statut.DOUBLON},
+    Statut.RESOLU: {Statut.EN_COURS},  # rouvrir
+    Statut.REJETE: set(),
+    Statut.DOUBLON: set(),
+}
+
+
+class TransitionRefusee(Exception):
+    """A status change the workflow does not allow; the message is for the user."""
+
+
+def content_fingerprint(lon, lat, categorie_slug, description, precision_m, observe_le, photos):
+    """Hash of what a client sent, to tell a replay (same) from a conflict (different)."""
+    canonical = {
+        "lon": round(float(lon), 7),
+        "lat": round(float(lat), 7),
+        "categorie": categorie_slug,
+        "description": (description or "").strip(),
+        "precision_m": None if precision_m is None else round(float(precision_m), 1),
+        "observe_le": observe_le.astimezone(timezone.UTC).isoformat(timespec="seconds"),
+        "photos": sorted(str(p) for p in photos or []),
+    }
+    return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
+
+
+def secteur_at(point, territoire_id):
+    return Secteur.objects.filter(territoire_id=territoire_id, geom__intersects=point).first()
+
+
+def nearest_chantier_maitre_ouvrage(point):
+    """The maître d'ouvrage of the nearest operation within 300 m, if chantiers exist."""
+    try:
+        from chantiers.models import Chantier
+    except ImportError:  # pragma: no cover - the chantiers app always ships its model
+        return None
+    if not hasattr(Chantier, "maitre_ouvrage"):
+        return None
+    chantier = (
+        Chantier.objects.filter(geom__dwithin=(point, D(m=CHANTIER_RADIUS_M)), maitre_ouvrage__isnull=False)
+        .annotate(d=Distance("geom", point))
+        .order_by("d")
+        .select_related("maitre_ouvrage")
+        .first()
+    )
+    return chantier.maitre_ouvrage if chantier else None
+
+
+def route_to_acteur(categorie, secteur, point=None):
+    """Category × sector table first, then the category's (or its parent's) default acteur."""
+    chain = [categorie] + ([categorie.parent] if categorie.parent_id else [])
+    if point is not None and any(c.slug.startswith("chantier") for c in chain):
+        maitre_ouvrage = nearest_chantier_maitre_ouvrage(point)
+        if maitre_ouvrage:
+            return maitre_ouvrage
+    for cat in chain:
+        rules = {r.secteur_id: r.acteur for r in RegleRoutage.objects.filter(categorie=cat).select_related("acteur")}
+        if secteur is not None and secteur.id in rules:
+            return rules[secteur.id]
+        if None in rules:
+            return rules[None]
+        if cat.acteur_defaut_id:
+            return cat.acteur_defaut
+    return None
+
+
+def find_nearby_duplicates(categorie, point, queryset=None, radius_m=DUPLICATE_RADIUS_M,
+                           days=DUPLICATE_DAYS, exclude_uuid=None):
+    """Open reports of the same category within `radius_m` metres from the last `days` days."""
+    qs = Signalement.objects.all() if queryset is None else queryset
+    since = timezone.now() - timedelta(days=days)
+    qs = qs.filter(
+        categorie=categorie,
+        statut__in=OUVERTS,
+        cree_le__gte=since,
+        geom__dwithin=(point, D(m=radius_m)),
+    )
+    if exclude_uuid:
+        qs = qs.exclude(uuid=exclude_uuid)
+    return qs.annotate(distance=Distance("geom", point)).order_by("distance")
+
+
+def create_signalement(*, auteur, point, categorie, observe_le, territoire_id=None, description="",
+                       precision_m=None, uuid=None, photos_attendues=(), empreinte="", source=Source.AGENT):
+    """Save a report, find its sector, set its deadline, log it and route it.
+
+    Used by the API, and by walks when an annotation becomes a report.
+    """
+    if territoire_id is None:
+        territoire_id = Territoire.objects.filter(geom__intersects=point).values_list("id", flat=True).first()
+        if territoire_id is None:
+            territoire_id = Territoire.objects.order_by("id").values_list("id", flat=True).first()
+    signalement = Signalement(
+        geom=point,
+        territoire_id=territoire_id,
+        categorie=categorie,
+        description=(description or "").strip(),
+        precision_m=precision_m,
+        observe_le=observe_le,
+        auteur=auteur,
+        source=source,
+        sensible=categorie.est_sensible(),
+        photos_attendues=[str(p) for p in photos_attendues],
+        empreinte=empreinte,
+    )
+    if uuid is not None:
+        signalement.uuid = uuid
+    signalement.save()
+    signalement.refresh_from_db(fields=["geom", "cree_le"])  # the stored (Lambert-93) point
+    signalement.secteur = secteur_at(signalement.geom, signalement.territoire_id)
+    signalement.echeance = signalement.cree_le + timedelta(days=categorie.racine.delai_jours)
+    signalement.save(update_fields=["secteur", "echeance"])
+    log(signalement, Evenement.Type.CREATION, auteur, nouveau_statut=signalement.statut)
+    acteur = route_to_acteur(categorie, signalement.secteur, signalement.geom)
+    if acteur:
+        transmit(signalement, acteur)
+    return signalement
+
+
+def log(signalement, type_, auteur=None, **fields):
+    return Evenement.objects.create(signalement=signalement, type=type_, auteur=auteur, **fields)
+
+
+def transmit(signalement, acteur, auteur=None, commentaire=""):
+    """Route (or reroute) a report to an acteur: status "transmis", history row, e-mail."""
+    ancien_acteur = signalement.acteur
+    ancien_statut = signalement.statut
+    signalement.acteur = acteur
+    signalement.statut = Statut.TRANSMIS
+    signalement.save(update_fields=["acteur", "statut", "mis_a_jour_le"])
+    log(
+        signalement,
+        Evenement.Type.REASSIGNATION if ancien_acteur else Evenement.Type.TRANSMISSION,
+        auteur,
+        ancien_statut=ancien_statut,
+        nouveau_statut=Statut.TRANSMIS,
+        ancien_acteur=ancien_acteur,
+        nouvel_acteur=acteur,
+        commentaire=commentaire,
+    )
+    if acteur and acteur.email:
+        transaction.on_commit(lambda: notify_acteur(signalement, acteur))
+
+
+def change_status(signalement, statut, auteur, commentaire="", photo=None):
+    if statut == signalement.statut:
+        raise TransitionRefusee("Le signalement a déjà ce statut.")
+    if statut not in TRANSITIONS[signalement.statut]:
+        raise TransitionRefusee(
+            f"Passage de « {signalement.get_statut_display()} » à « {Statut(statut).label} » non autorisé."
+        )
+    if statut in (Statut.REJETE,) and not commentaire.strip():
+        raise TransitionRefusee("Indiquez la raison du rejet.")
+    ancien = signalement.statut
+    signalement.statut = statut
+    signalement.resolu_le = timezone.now() if statut == Statut.RESOLU else None
+    signalement.save(update_fields=["statut", "resolu_le", "mis_a_jour_le"])
+    log(signalement, Evenement.Type.STATUT, auteur, ancien_statut=ancien, nouveau_statut=statut,
+        commentaire=commentaire, photo=photo)
+    notify_reporter(signalement, auteur)
+
+
+def reassign(signalement, acteur, auteur, raison):
+    if not raison.strip():
+        raise TransitionRefusee("Indiquez pourquoi le signalement change de service.")
+    if acteur == signalement.acteur:
+        raise TransitionRefusee("Le signalement est déjà confié à cet acteur.")
+    if signalement.statut not in OUVERTS:
+        raise TransitionRefusee("Un signalement clos ne peut pas être réaffecté ; rouvrez-le d'abord.")
+    transmit(signalement, acteur, auteur, commentaire=raison)
+
+
+def mark_duplicate(signalement, original, auteur, commentaire=""):
+    if original.pk == signalement.pk:
+        raise TransitionRefusee("Un signalement ne peut pas être le doublon de lui-même.")
+    if original.doublon_de_id == signalement.pk:
+        raise TransitionRefusee("Ce signalement est déjà l'original de l'autre.")
+    if Statut.DOUBLON not in TRANSITIONS[signalement.statut]:
+        raise TransitionRefusee("Seul un signalement ouvert peut être marqué comme doublon.")
+    ancien = signalement.statut
+    signalement.statut = Statut.DOUBLON
+    signalement.doublon_de = original
+    signalement.save(update_fields=["statut", "doublon_de", "mis_a_jour_le"])
+    log(signalement, Evenement.Type.DOUBLON, auteur, ancien_statut=ancien, nouveau_statut=Statut.DOUBLON,
+        commentaire=commentaire or f"Doublon de {original.uuid}")
+    log(original, Evenement.Type.CONFIRMATION, None,
+        commentaire=f"Signalement {str(signalement.uuid)[:8]} rattaché comme doublon.")
+    notify_reporter(signalement, auteur)
+
+
+def confirm(signalement, auteur, commentaire=""):
+    """A colleague saw it too. One confirmation per person; returns (event, created)."""
+    existing = signalement.evenements.filter(type=Evenement.Type.CONFIRMATION, auteur=auteur).first()
+    if existing:
+        return existing, False
+    return log(signalement, Evenement.Type.CONFIRMATION, auteur, commentaire=commentaire), True
+
+
+def detail_url(signalement):
+    return settings.SITE_URL.rstrip("/") + reverse("signalement-detail-page", args=[signalement.uuid])
+
+
+def notify_acteur(signalement, acteur):
+    send_mail(
+        subject=f"[GUSP] Nouveau signalement : {signalement.categorie}",
+        message=(
+            f"Un signalement vous est transmis.\n\n"
+            f"Catégorie : {signalement.categorie}\n"
+            f"Secteur : {signalement.secteur or 'hors secteur'}\n"
+            f"Observé le : {timezone.localtime(signalement.observe_le):%d/%m/%Y %H:%M}\n"
+            f"Description : {signalement.description or '(aucune)'}\n"
+            f"Délai cible : {signalement.categorie.delai_jours} jours\n\n"
+            f"Traiter : {detail_url(signalement)}\n"
+        ),
+        from_email=None,
+        recipient_list=[acteur.email],
+        fail_silently=True,
+    )
+
+
+def notify_reporter(signalement, auteur):
+    """Tell the reporter when someone else changed the status of their report."""
+    reporter = signalement.auteur
+    if not reporter or not reporter.email or reporter == auteur:
+        return
+    label = signalement.get_statut_display()
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=f"[GUSP] Votre signalement est « {label} »",
+            message=(
+                f"Votre signalement ({signalement.categorie}) est maintenant : {label}.\n\n"
+                f"Suivi : {detail_url(signalement)}\n"
+            ),
+            from_email=None,
+            recipient_list=[reporter.email],
+            fail_silently=True,
+        )
+    )
+
+
+def acteurs_for_reassignment():
+    return Acteur.objects.exclude(email="").order_by("nom")

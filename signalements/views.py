@@ -1,0 +1,289 @@
+"""REST API of field reports: idempotent creation, photos, duplicates, history."""
+
+import json
+import uuid as uuidlib
+
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.geos import GEOSGeometry
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.parsers import FileUploadParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from commun import roles
+from commun.api import BBoxFilter
+from commun.geo import with_api_geom
+
+from . import photos as photo_intake
+from . import services
+from .filters import SignalementFilter
+from .models import Categorie, Evenement, Photo, Signalement, Source
+from .permissions import can_act, can_report, can_view, visible_signalements
+from .serializers import (
+    CategorieSerializer,
+    SignalementFeatureInput,
+    SignalementListSerializer,
+    SignalementSerializer,
+)
+
+
+class CategorieViewSet(viewsets.ReadOnlyModelViewSet):
+    """The two-level category list (the phone form's grid)."""
+
+    serializer_class = CategorieSerializer
+    queryset = Categorie.objects.filter(actif=True).select_related("parent", "acteur_defaut")
+    pagination_class = None
+    lookup_field = "slug"
+
+
+class IsProfessional(permissions.BasePermission):
+    message = "Réservé aux agents, services et pilotes connectés."
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated)
+
+
+def source_for(user):
+    if roles.is_agent(user) or roles.is_pilote(user):
+        return Source.AGENT
+    return Source.SERVICE
+
+
+class SignalementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Reports visible to the user. POST is idempotent on the client's UUID."""
+
+    permission_classes = [IsProfessional]
+    filter_backends = [DjangoFilterBackend, BBoxFilter]
+    filterset_class = SignalementFilter
+    lookup_field = "uuid"
+    parser_classes = [JSONParser]
+
+    def get_queryset(self):
+        qs = Signalement.objects.select_related("categorie__parent", "acteur", "secteur")
+        if self.action == "retrieve":
+            qs = qs.select_related("doublon_de").prefetch_related("photos__signalement")
+        return with_api_geom(visible_signalements(self.request.user, qs))
+
+    def get_serializer_class(self):
+        return SignalementListSerializer if self.action == "list" else SignalementSerializer
+
+    def get_object(self):
+        try:
+            uuidlib.UUID(str(self.kwargs["uuid"]))
+        except ValueError:
+            raise NotFound("Identifiant de signalement invalide.") from None
+        return super().get_object()
+
+    @extend_schema(request=SignalementFeatureInput, responses={201: SignalementSerializer,
+                                                                200: SignalementSerializer})
+    def create(self, request, *args, **kwargs):
+        if not can_report(request.user):
+            raise PermissionDenied("Votre compte ne permet pas de créer des signalements.")
+        if not isinstance(request.data, dict):
+            raise ValidationError({"non_field_errors": ["Attendu un objet GeoJSON « Feature »."]})
+        payload = SignalementFeatureInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        props = data["properties"]
+        point = data["geometry"]["point"]
+        fingerprint = services.content_fingerprint(
+            point.x, point.y, props["categorie"].slug, props["description"], props["precision_m"],
+            props["observe_le"], props["photos"],
+        )
+        existing = Signalement.objects.filter(uuid=props["uuid"]).first()
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    signalement = self._create(request.user, data, fingerprint)
+                return self._respond(signalement, status.HTTP_201_CREATED)
+            except IntegrityError:
+                # Lost a race against a simultaneous post of the same UUID.
+                existing = Signalement.objects.get(uuid=props["uuid"])
+        if existing.empreinte == fingerprint and existing.auteur_id == request.user.id:
+            return self._respond(existing, status.HTTP_200_OK)
+        return Response(
+            {
+                "detail": "Ce UUID a déjà été utilisé pour un signalement différent.",
+                "errors": {"uuid": ["Conflit : même UUID, contenu différent. Générez un nouvel UUID."]},
+            },
+            status=status.HTTP_409_CONFLICT,
+        )
+
+    def _create(self, user, data, fingerprint):
+        props = data["properties"]
+        return services.create_signalement(
+            auteur=user,
+            point=data["geometry"]["point"],
+            territoire_id=data["geometry"]["territoire_id"],
+            categorie=props["categorie"],
+            description=props["description"],
+            precision_m=props["precision_m"],
+            observe_le=props["observe_le"],
+            uuid=props["uuid"],
+            photos_attendues=props["photos"],
+            empreinte=fingerprint,
+            source=source_for(user),
+        )
+
+    def _respond(self, signalement, code):
+        obj = self.get_queryset().get(pk=signalement.pk) if can_view(self.request.user, signalement) else None
+        if obj is None:  # cannot happen for the author; never leak someone else's report
+            return Response({"uuid": str(signalement.uuid)}, status=code)
+        return Response(SignalementSerializer(obj, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("lon", float, required=True), OpenApiParameter("lat", float, required=True),
+            OpenApiParameter("categorie", str, required=True),
+        ],
+        responses=SignalementListSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"])
+    def proches(self, request):
+        """« Déjà signalé ? » Open reports of this category within 50 m from the last 30 days."""
+        errors = {}
+        try:
+            lon = float(request.query_params.get("lon", ""))
+            lat = float(request.query_params.get("lat", ""))
+        except ValueError:
+            errors["lon"] = ["lon et lat sont requis (degrés WGS84)."]
+        slug = request.query_params.get("categorie", "")
+        categorie = Categorie.objects.filter(slug=slug).first()
+        if categorie is None:
+            errors["categorie"] = [f"Catégorie inconnue : « {slug} »."]
+        if errors:
+            raise ValidationError(errors)
+        point = GEOSGeometry(f"SRID=4326;POINT({lon} {lat})")
+        qs = services.find_nearby_duplicates(
+            categorie, point, queryset=visible_signalements(request.user, Signalement.objects.all()),
+            exclude_uuid=request.query_params.get("sauf") or None,
+        )
+        qs = with_api_geom(qs.select_related("categorie__parent", "acteur", "secteur"))[:5]
+        features = SignalementListSerializer(qs, many=True).data
+        for feature, obj in zip(features["features"], qs, strict=True):
+            feature["properties"]["distance_m"] = round(obj.distance.m, 1)
+            feature["properties"]["description"] = obj.description[:140]
+            feature["properties"]["confirmations"] = obj.evenements.filter(
+                type=Evenement.Type.CONFIRMATION).count()
+        return Response(features)
+
+    @action(detail=True, methods=["post"])
+    def confirmations(self, request, uuid=None):
+        """« Je l'ai vu aussi » : one confirmation per person (a replay answers 200)."""
+        signalement = self.get_object()
+        comment = str(request.data.get("commentaire", ""))[:500] if isinstance(request.data, dict) else ""
+        event, created = services.confirm(signalement, request.user, comment)
+        count = signalement.evenements.filter(type=Evenement.Type.CONFIRMATION).count()
+        return Response({"uuid": str(signalement.uuid), "confirmations": count},
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class PhotoUploadView(APIView):
+    """`PUT /api/v1/signalements/<uuid>/photos/<photo_uuid>`: idempotent photo upload.
+
+    The body is the image itself (any image content type) or a multipart form with a
+    `photo` file. Same photo UUID and same bytes again: 200; different bytes: 409.
+    """
+
+    permission_classes = [IsProfessional]
+    parser_classes = [MultiPartParser, FileUploadParser]
+
+    @extend_schema(request={"image/jpeg": {"type": "string", "format": "binary"}}, responses={201: None})
+    def put(self, request, uuid, photo_uuid):
+        signalement = get_object_or_404(visible_signalements(request.user), uuid=uuid)
+        if not (signalement.auteur_id == request.user.id or can_act(request.user, signalement)):
+            raise PermissionDenied("Seul l'auteur ou le service en charge peut ajouter une photo.")
+        upload = request.data.get("photo") or request.data.get("file")
+        if upload is None:
+            raise ValidationError({"photo": ["Aucune photo dans la requête."]})
+        if upload.size > photo_intake.MAX_BYTES:
+            raise ValidationError({"photo": [
+                f"Photo trop lourde ({upload.size / 1024 / 1024:.1f} Mo) : 15 Mo au maximum."]})
+        raw = upload.read()
+        digest = photo_intake.sha256(raw)
+        existing = Photo.objects.filter(uuid=photo_uuid).first()
+        if existing:
+            return self._replay(existing, signalement, digest)
+        try:
+            processed = photo_intake.process(raw)
+        except photo_intake.PhotoRefusee as exc:
+            raise ValidationError({"photo": [str(exc)]}) from None
+        try:
+            with transaction.atomic():
+                photo = save_photo(signalement, photo_uuid, processed, request.user)
+        except IntegrityError:
+            return self._replay(Photo.objects.get(uuid=photo_uuid), signalement, digest)
+        return Response(photo_payload(photo), status=status.HTTP_201_CREATED)
+
+    def _replay(self, photo, signalement, digest):
+        if photo.signalement_id == signalement.id and photo.empreinte == digest:
+            return Response(photo_payload(photo), status=status.HTTP_200_OK)
+        return Response(
+            {"detail": "Cet identifiant de photo est déjà utilisé pour une autre image.",
+             "errors": {"photo_uuid": ["Conflit : même UUID, image différente."]}},
+            status=status.HTTP_409_CONFLICT,
+        )
+
+
+def photo_payload(photo):
+    return {
+        "uuid": str(photo.uuid),
+        "signalement": str(photo.signalement.uuid),
+        "largeur": photo.largeur,
+        "hauteur": photo.hauteur,
+        "exif_distance_m": photo.exif_distance_m,
+        "exif_loin": photo.exif_loin,
+    }
+
+
+def save_photo(signalement, photo_uuid, processed, user, event_comment=""):
+    """Store a processed photo, its EXIF distance (computed in PostGIS) and a history row."""
+    from django.core.files.base import ContentFile
+
+    photo = Photo(uuid=photo_uuid, signalement=signalement, largeur=processed.largeur,
+                  hauteur=processed.hauteur, empreinte=processed.empreinte, auteur=user)
+    if processed.exif_lonlat:
+        photo.exif_geom = GEOSGeometry(f"SRID=4326;POINT({processed.exif_lonlat[0]} {processed.exif_lonlat[1]})")
+    name = f"{signalement.uuid}/{photo_uuid}"
+    photo.image.save(f"{name}.jpg", ContentFile(processed.image), save=False)
+    photo.miniature.save(f"{name}-mini.jpg", ContentFile(processed.miniature), save=False)
+    photo.save()
+    if photo.exif_geom is not None:
+        distance = (
+            Photo.objects.filter(pk=photo.pk)
+            .annotate(d=Distance("exif_geom", signalement.geom)).values_list("d", flat=True).get()
+        )
+        photo.exif_distance_m = round(distance.m, 1)
+        photo.save(update_fields=["exif_distance_m"])
+    services.log(signalement, Evenement.Type.PHOTO, user, photo=photo, commentaire=event_comment)
+    return photo
+
+
+class SecteursResolusView(APIView):
+    """Public: per sector, the reports resolved in the last 12 months (no sensitive one).
+
+    Only a count per sector leaves the server: no text, no position, no person.
+    """
+
+    permission_classes = [permissions.AllowAny]
+
+    def get(self, request):
+        from .indicateurs import resolved_by_sector
+
+        features = [
+            {
+                "type": "Feature",
+                "id": row["id"],
+                "geometry": json.loads(row["geojson"]),
+                "properties": {"nom": row["nom"], "slug": row["slug"],
+                               "resolus_12_mois": row["resolus"]},
+            }
+            for row in resolved_by_sector()
+        ]
+        return Response({"type": "FeatureCollection", "features": features})

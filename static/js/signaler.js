@@ -1,0 +1,313 @@
+/* The phone form: category, photo, GPS position, one line, send through the outbox. */
+(function () {
+  "use strict";
+
+  var categories = JSON.parse(document.getElementById("categories-data").textContent);
+  var state = { categorie: null, categorieNom: "", position: null, precision: null, manuel: false, photo: null };
+  var $ = function (id) { return document.getElementById(id); };
+  var MAX_SIDE = 2048;
+
+  function el(tag, text, attrs) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    return node;
+  }
+
+  /* 1. Categories: a grid of large targets, then the sub-categories. */
+  function categoryButton(slug, label, icon, onClick) {
+    var button = el("button", null, { type: "button", "class": "tuile", "data-slug": slug, "aria-pressed": "false" });
+    if (icon) { button.appendChild(el("span", icon, { "class": "tuile-icone", "aria-hidden": "true" })); }
+    button.appendChild(el("span", label, { "class": "tuile-texte" }));
+    button.addEventListener("click", onClick);
+    return button;
+  }
+
+  function press(container, slug) {
+    container.querySelectorAll(".tuile").forEach(function (b) {
+      b.setAttribute("aria-pressed", b.getAttribute("data-slug") === slug ? "true" : "false");
+    });
+  }
+
+  function choose(slug, label) {
+    state.categorie = slug;
+    state.categorieNom = label;
+    $("categorie-choisie").textContent = "Catégorie : " + label;
+    checkDuplicates();
+  }
+
+  function renderCategories() {
+    var grid = $("categories");
+    var subGrid = $("sous-categories");
+    categories.forEach(function (cat) {
+      grid.appendChild(categoryButton(cat.slug, cat.nom, cat.icone, function () {
+        press(grid, cat.slug);
+        subGrid.innerHTML = "";
+        if (cat.sous.length) {
+          subGrid.hidden = false;
+          cat.sous.forEach(function (sub) {
+            subGrid.appendChild(categoryButton(sub.slug, sub.nom, "", function () {
+              press(subGrid, sub.slug);
+              choose(sub.slug, cat.nom + " › " + sub.nom);
+            }));
+          });
+          choose(cat.slug, cat.nom);
+        } else {
+          subGrid.hidden = true;
+          choose(cat.slug, cat.nom);
+        }
+      }));
+    });
+  }
+
+  /* 2. Photo: shrunk in the browser (canvas output carries no EXIF) before it waits. */
+  function shrink(file) {
+    var load = window.createImageBitmap ? createImageBitmap(file) : Promise.reject(new Error("no bitmap"));
+    return load.then(function (bitmap) {
+      var scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      return new Promise(function (resolve) { canvas.toBlob(resolve, "image/jpeg", 0.85); });
+    }).catch(function () { return file; });
+  }
+
+  function onPhoto(event) {
+    var file = event.target.files && event.target.files[0];
+    var preview = $("photo-apercu");
+    preview.innerHTML = "";
+    state.photo = null;
+    if (!file) { return; }
+    if (!/^image\//.test(file.type)) {
+      preview.appendChild(el("p", "Ce fichier n'est pas une image.", { "class": "erreur" }));
+      return;
+    }
+    shrink(file).then(function (blob) {
+      state.photo = blob;
+      var img = el("img", null, { alt: "Aperçu de la photo", "class": "apercu" });
+      img.src = URL.createObjectURL(blob);
+      preview.appendChild(img);
+      var remove = el("button", "Retirer la photo", { type: "button", "class": "lien-bouton" });
+      remove.addEventListener("click", function () { state.photo = null; preview.innerHTML = ""; $("photo").value = ""; });
+      preview.appendChild(remove);
+      preview.appendChild(el("span", Math.round(blob.size / 1024) + " Ko", { "class": "aide" }));
+    });
+  }
+
+  /* 3. Position: GPS with its accuracy, and a pin the agent can drag. */
+  var map = null, marker = null, circle = null;
+
+  function initMap() {
+    var box = $("carte-signaler");
+    map = L.map(box, { zoomControl: true }).setView([48.778, 5.170], 16);
+    var tiles = document.body.getAttribute("data-tiles");
+    if (tiles) { L.tileLayer(tiles, { maxZoom: 19, attribution: document.body.getAttribute("data-attribution") || "" }).addTo(map); }
+    map.on("click", function (e) { setPosition(e.latlng.lat, e.latlng.lng, null, true); });
+  }
+
+  function setPosition(lat, lon, accuracy, manual) {
+    state.position = [lon, lat];
+    if (manual) { state.manuel = true; }
+    if (accuracy !== null && accuracy !== undefined) { state.precision = Math.round(accuracy); }
+    var latlng = [lat, lon];
+    if (!marker) {
+      marker = L.marker(latlng, { draggable: true, keyboard: true, title: "Position du signalement" }).addTo(map);
+      marker.on("dragend", function () {
+        var p = marker.getLatLng();
+        setPosition(p.lat, p.lng, null, true);
+      });
+    } else {
+      marker.setLatLng(latlng);
+    }
+    if (!state.manuel && accuracy) {
+      if (circle) { circle.setLatLng(latlng).setRadius(accuracy); }
+      else { circle = L.circle(latlng, { radius: accuracy, weight: 1, fillOpacity: 0.1 }).addTo(map); }
+      map.setView(latlng, Math.max(map.getZoom(), 17));
+    }
+    $("gps-etat").textContent = state.manuel
+      ? "Position corrigée à la main (" + lat.toFixed(5) + ", " + lon.toFixed(5) + ")"
+      : "Position GPS : précision ± " + state.precision + " m";
+    checkDuplicates();
+  }
+
+  function watchGps() {
+    if (!navigator.geolocation) {
+      $("gps-etat").textContent = "GPS indisponible : touchez la carte pour placer le repère.";
+      return;
+    }
+    navigator.geolocation.watchPosition(function (pos) {
+      if (state.manuel) { return; }
+      setPosition(pos.coords.latitude, pos.coords.longitude, pos.coords.accuracy, false);
+    }, function (err) {
+      $("gps-etat").textContent = (err.code === 1 ? "GPS refusé" : "GPS indisponible")
+        + " : touchez la carte pour placer le repère.";
+    }, { enableHighAccuracy: true, maximumAge: 10000, timeout: 20000 });
+  }
+
+  /* Before sending: open reports of the same category within 50 m ("déjà signalé ?"). */
+  var dupTimer = null;
+  function checkDuplicates() {
+    clearTimeout(dupTimer);
+    dupTimer = setTimeout(function () {
+      var box = $("deja-signale");
+      var list = $("deja-liste");
+      if (!state.categorie || !state.position || !navigator.onLine) { box.hidden = true; return; }
+      var url = "/api/v1/signalements/proches/?categorie=" + encodeURIComponent(state.categorie)
+        + "&lon=" + state.position[0] + "&lat=" + state.position[1];
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { features: [] }; })
+        .then(function (data) {
+          list.innerHTML = "";
+          (data.features || []).forEach(function (f) {
+            var p = f.properties;
+            var item = el("li");
+            item.appendChild(el("strong", p.categorie_nom));
+            item.appendChild(el("span", " à " + Math.round(p.distance_m) + " m, " + p.statut_libelle
+              + (p.confirmations ? ", " + p.confirmations + " confirmation(s)" : "")));
+            if (p.description) { item.appendChild(el("div", p.description, { "class": "aide" })); }
+            var confirm = el("button", "C'est le même : je confirme", { type: "button", "class": "bouton secondaire" });
+            confirm.addEventListener("click", function () { confirmExisting(p.uuid, confirm); });
+            item.appendChild(confirm);
+            list.appendChild(item);
+          });
+          box.hidden = !(data.features || []).length;
+        })
+        .catch(function () { box.hidden = true; });
+    }, 400);
+  }
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function confirmExisting(uuid, button) {
+    button.disabled = true;
+    fetch("/api/v1/signalements/" + uuid + "/confirmations/", {
+      method: "POST", credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/json", Accept: "application/json" },
+      body: "{}",
+    }).then(function (r) {
+      if (!r.ok) { throw new Error(r.status); }
+      return r.json();
+    }).then(function () {
+      $("confirmation").textContent = "Merci : le signalement existant est confirmé, aucun doublon créé.";
+      reset();
+    }).catch(function () {
+      button.disabled = false;
+      $("form-erreur").textContent = "Confirmation impossible pour l'instant : réessayez ou envoyez un nouveau signalement.";
+    });
+  }
+
+  /* Send: the report (and its photo) go to the outbox first, then to the server. */
+  function onSubmit(event) {
+    event.preventDefault();
+    var error = $("form-erreur");
+    error.textContent = "";
+    if (!state.categorie) { error.textContent = "Choisissez une catégorie."; $("categories").querySelector("button").focus(); return; }
+    if (!state.position) { error.textContent = "Position inconnue : attendez le GPS ou touchez la carte."; return; }
+    var reportUuid = Outbox.uuid();
+    var photoUuid = state.photo ? Outbox.uuid() : null;
+    var feature = {
+      type: "Feature",
+      geometry: { type: "Point", coordinates: [Number(state.position[0].toFixed(7)), Number(state.position[1].toFixed(7))] },
+      properties: {
+        uuid: reportUuid,
+        categorie: state.categorie,
+        description: $("description").value.trim(),
+        precision_m: state.manuel ? null : state.precision,
+        observe_le: new Date().toISOString(),
+        photos: photoUuid ? [photoUuid] : [],
+      },
+    };
+    var requests = [{ method: "POST", url: "/api/v1/signalements/", json: feature, expect: reportUuid }];
+    if (photoUuid) {
+      requests.push({ method: "PUT", url: "/api/v1/signalements/" + reportUuid + "/photos/" + photoUuid,
+                      blob: state.photo, filename: photoUuid + ".jpg", expect: photoUuid });
+    }
+    Outbox.add({ key: reportUuid, label: state.categorieNom, requests: requests }).then(function () {
+      $("confirmation").textContent = navigator.onLine
+        ? "Signalement enregistré, envoi en cours."
+        : "Hors ligne : signalement gardé sur le téléphone, il partira dès le retour du réseau.";
+      reset();
+    }).catch(function (err) {
+      error.textContent = "Enregistrement local impossible (" + err.message + ") : ne fermez pas la page.";
+    });
+  }
+
+  function reset() {
+    state.categorie = null;
+    state.photo = null;
+    $("description").value = "";
+    $("photo").value = "";
+    $("photo-apercu").innerHTML = "";
+    $("categorie-choisie").textContent = "";
+    $("sous-categories").hidden = true;
+    $("deja-signale").hidden = true;
+    document.querySelectorAll(".tuile").forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
+    window.scrollTo(0, 0);
+  }
+
+  /* The number waiting is always visible, with what went wrong for each. */
+  var LABELS = { attente: "en attente", en_cours: "envoi en cours", conflit: "conflit", refuse: "refusé",
+                 connexion: "reconnexion nécessaire" };
+
+  function renderOutbox(items) {
+    var count = $("outbox-count");
+    count.textContent = items.length;
+    count.setAttribute("data-count", String(items.length));
+    $("outbox-bandeau").classList.toggle("a-envoyer", items.length > 0);
+    var list = $("outbox-liste");
+    list.innerHTML = "";
+    items.forEach(function (item) {
+      var li = el("li", null, { "data-state": item.state });
+      li.appendChild(el("strong", item.label || "Signalement"));
+      li.appendChild(el("span", " — " + (LABELS[item.state] || item.state)));
+      if (item.error) { li.appendChild(el("div", item.error, { "class": "aide" })); }
+      if (item.state === "connexion") {
+        li.appendChild(el("a", "Se reconnecter", { href: "/comptes/connexion/?next=/signaler/" }));
+      }
+      if (item.state === "conflit" || item.state === "refuse") {
+        var retry = el("button", "Réessayer", { type: "button", "class": "lien-bouton" });
+        retry.addEventListener("click", function () { Outbox.retry(item.key); });
+        var drop = el("button", "Supprimer", { type: "button", "class": "lien-bouton" });
+        drop.addEventListener("click", function () {
+          if (window.confirm("Supprimer définitivement ce signalement non envoyé ?")) { Outbox.remove(item.key); }
+        });
+        li.appendChild(retry);
+        li.appendChild(drop);
+      }
+      list.appendChild(li);
+    });
+  }
+
+  function renderNetwork() {
+    var badge = $("reseau");
+    badge.textContent = navigator.onLine ? "En ligne" : "Hors ligne";
+    badge.className = "reseau " + (navigator.onLine ? "en-ligne" : "hors-ligne");
+  }
+
+  $("outbox-voir").addEventListener("click", function () {
+    var list = $("outbox-liste");
+    list.hidden = !list.hidden;
+    this.setAttribute("aria-expanded", String(!list.hidden));
+  });
+  window.addEventListener("online", renderNetwork);
+  window.addEventListener("offline", renderNetwork);
+  $("photo").addEventListener("change", onPhoto);
+  $("form-signaler").addEventListener("submit", onSubmit);
+
+  renderNetwork();
+  renderCategories();
+  initMap();
+  watchGps();
+  Outbox.onChange(renderOutbox);
+  Outbox.start();
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function (err) {
+      console.warn("Service worker non installé", err);
+    });
+  }
+})();

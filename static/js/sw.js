@@ -1,0 +1,75 @@
+/* Service worker: keeps the field forms and their assets for offline use.
+ * SW_CONFIG ({version, pages, assets}) is prepended by the server. API calls are never
+ * cached: unsent work lives in the page's IndexedDB outbox, not here. */
+var CACHE = "quartier-" + SW_CONFIG.version;
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(
+    caches.open(CACHE).then(function (cache) {
+      return cache.addAll(SW_CONFIG.assets).then(function () {
+        return Promise.all(SW_CONFIG.pages.map(function (page) {
+          return fetch(page, { credentials: "same-origin" }).then(function (response) {
+            if (response.ok && !response.redirected) { return cache.put(page, response); }
+            return null;
+          }).catch(function () { return null; });
+        }));
+      });
+    }).then(function () { return self.skipWaiting(); })
+  );
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(
+    caches.keys().then(function (keys) {
+      return Promise.all(keys.filter(function (k) { return k.indexOf("quartier-") === 0 && k !== CACHE; })
+        .map(function (k) { return caches.delete(k); }));
+    }).then(function () { return self.clients.claim(); })
+  );
+});
+
+function isOfflinePage(url) {
+  return SW_CONFIG.pages.some(function (page) {
+    return url.pathname === page || (page.slice(-1) === "*" && url.pathname.indexOf(page.slice(0, -1)) === 0);
+  });
+}
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  if (request.method !== "GET") { return; }
+  var url = new URL(request.url);
+  if (url.origin !== self.location.origin) { return; }
+
+  if (request.mode === "navigate" && isOfflinePage(url)) {
+    // Network first (fresh page when online), the cached copy when the network fails.
+    event.respondWith(
+      fetch(request).then(function (response) {
+        if (response.ok && !response.redirected) {
+          var copy = response.clone();
+          caches.open(CACHE).then(function (cache) { cache.put(url.pathname, copy); });
+        }
+        return response;
+      }).catch(function () {
+        return caches.match(url.pathname).then(function (cached) {
+          return cached || new Response("<!DOCTYPE html><html lang=fr><meta charset=utf-8><title>Hors ligne</title>"
+            + "<p>Hors ligne : cette page n'a pas encore été ouverte avec du réseau.</p>",
+            { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+        });
+      })
+    );
+    return;
+  }
+
+  if (url.pathname.indexOf("/static/") === 0) {
+    event.respondWith(
+      caches.match(request).then(function (cached) {
+        return cached || fetch(request).then(function (response) {
+          if (response.ok) {
+            var copy = response.clone();
+            caches.open(CACHE).then(function (cache) { cache.put(request, copy); });
+          }
+          return response;
+        });
+      })
+    );
+  }
+});
