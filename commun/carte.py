@@ -3,21 +3,68 @@
 folium writes the map, its base layer, one empty layer group per data layer and the
 layer control; `static/js/carte.js` fills each group from the API (never embedded in
 the page) and reloads them when the filters change.
+
+The same layers, with their data embedded and every script inlined, make the
+self-contained HTML file a planner downloads for a meeting (`standalone_html`).
+
+Apps add layers with `register_layers(provider)`: a provider takes the request and
+returns a list of `ApiLayer`s the user may see (walks' routes, for instance, from the
+walks app's `AppConfig.ready()`).
 """
 
+import base64
 import json
+import re
 
 import folium
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.templatetags.static import static
+from django.utils.html import escape
 from jinja2 import Template
 
 DEFAULT_CENTER = (48.778, 5.170)
 
+# Map plug-ins served from node_modules, in load order.
+PLUGINS_JS = [
+    "vendor/leaflet.markercluster/dist/leaflet.markercluster.js",
+    "vendor/leaflet.heat/dist/leaflet-heat.js",
+]
+PLUGINS_CSS = [
+    "vendor/leaflet.markercluster/dist/MarkerCluster.css",
+    "vendor/leaflet.markercluster/dist/MarkerCluster.Default.css",
+]
+LEAFLET_JS = "vendor/leaflet/dist/leaflet.js"
+LEAFLET_CSS = "vendor/leaflet/dist/leaflet.css"
+CARTE_JS = "js/carte.js"
+
+_providers = []
+
+
+def register_layers(provider):
+    """Add a function `provider(request) -> [ApiLayer, …]` to every map. Idempotent."""
+    if provider not in _providers:
+        _providers.append(provider)
+    return provider
+
+
+def registered_layers(request):
+    layers = []
+    for provider in _providers:
+        layers.extend(provider(request) or [])
+    return layers
+
 
 class ApiLayer(folium.FeatureGroup):
-    """An overlay whose features are fetched from an API URL by carte.js."""
+    """An overlay whose features are fetched from an API URL by carte.js.
+
+    `config` travels to the browser as JSON: key, url, style, name, and optionally
+    `fields` (popup lines), `title`, `tooltip`, `detail` (link to a page), `filters`
+    (panel filter → API parameter), `color_by`/`colors`, `styles_by`, `cluster`, `heat`,
+    `source` (reuse another layer's features), `export` (key of the export endpoint),
+    `data` (embedded features, for the downloaded map only).
+    """
 
     _template = Template(
         """
@@ -51,8 +98,8 @@ class FitTerritory(MacroElement):
 def build_map(layers, center=DEFAULT_CENTER, zoom=15, attribution_extra=""):
     """Return a folium Map with the given `ApiLayer`s, Leaflet served locally."""
     fmap = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True)
-    fmap.default_js = [("leaflet", static("vendor/leaflet/dist/leaflet.js"))]
-    fmap.default_css = [("leaflet_css", static("vendor/leaflet/dist/leaflet.css"))]
+    fmap.default_js = [("leaflet", static(LEAFLET_JS))]
+    fmap.default_css = [("leaflet_css", static(LEAFLET_CSS))]
     attribution = settings.MAP_TILES_ATTRIBUTION
     if attribution_extra:
         attribution = f"{attribution} | {attribution_extra}"
@@ -85,3 +132,113 @@ def render_parts(fmap):
 
 def layers_json(layers):
     return json.dumps([layer.config for layer in layers])
+
+
+# --- The downloaded, self-contained map -------------------------------------------------
+
+def _static_text(path):
+    found = finders.find(path)
+    if not found:
+        raise FileNotFoundError(path)
+    with open(found, encoding="utf-8") as fh:
+        return fh.read()
+
+
+def _inline_css_images(css, base):
+    """Leaflet's CSS points at images/…: embed them as data: URIs."""
+
+    def replace(match):
+        rel = match.group(1)
+        found = finders.find(f"{base}/{rel}")
+        if not found:
+            return match.group(0)
+        with open(found, "rb") as fh:
+            data = base64.b64encode(fh.read()).decode()
+        mime = "image/svg+xml" if rel.endswith(".svg") else "image/png"
+        return f"url(data:{mime};base64,{data})"
+
+    return re.sub(r"url\((images/[^)]+)\)", replace, css)
+
+
+def _script(text):
+    return "<script>" + text.replace("</script", "<\\/script") + "</script>"
+
+
+def _style(text):
+    return "<style>" + text.replace("</style", "<\\/style") + "</style>"
+
+
+class StandaloneInfo(MacroElement):
+    """A title box on the downloaded map: what it shows, when, and the demo warning."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            (function () {
+              var box = L.control({position: "bottomleft"});
+              box.onAdd = function () {
+                var div = L.DomUtil.create("div", "carte-cartouche");
+                {{ this.lines|tojson }}.forEach(function (line, i) {
+                  var p = document.createElement(i === 0 ? "strong" : "div");
+                  p.textContent = line;
+                  div.appendChild(p);
+                });
+                return div;
+              };
+              box.addTo({{ this._parent.get_name() }});
+            })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, lines):
+        super().__init__()
+        self._name = "StandaloneInfo"
+        self.lines = lines
+
+
+STANDALONE_CSS = """
+html, body { height: 100%; margin: 0; font-family: system-ui, sans-serif; }
+.folium-map { position: absolute !important; inset: 0; }
+.popup-label { font-weight: 600; }
+.carte-cartouche { background: #fff; padding: .4rem .6rem; border: 1px solid #888;
+                   max-width: 22rem; font-size: .85rem; }
+.carte-legende { background: #fff; padding: .4rem .6rem; border: 1px solid #888; font-size: .8rem; }
+.carte-legende span { display: inline-block; width: .9rem; height: .9rem; margin-right: .3rem; vertical-align: middle; }
+.carte-etiquette { font-weight: 600; }
+"""
+
+
+def standalone_html(layers, title_lines, legend=None, attribution_extra=""):
+    """A full HTML document: folium map, data embedded, Leaflet and plug-ins inlined.
+
+    Nothing is loaded from elsewhere but the base map tiles, so the file opens offline
+    (without a background map) on a meeting-room laptop.
+    """
+    fmap = build_map(layers, attribution_extra=attribution_extra)
+    fmap.default_js = []
+    fmap.default_css = []
+    StandaloneInfo(title_lines).add_to(fmap)
+    figure = fmap.get_root()
+    leaflet_css = _inline_css_images(_static_text(LEAFLET_CSS), "vendor/leaflet/dist")
+    css = [leaflet_css] + [_static_text(p) for p in PLUGINS_CSS] + [STANDALONE_CSS]
+    js = [_static_text(LEAFLET_JS)] + [_static_text(p) for p in PLUGINS_JS] + [_static_text(CARTE_JS)]
+    figure.header.add_child(Element(_style("\n".join(css))), name="inline_css")
+    figure.header.add_child(Element("\n".join(_script(t) for t in js)), name="inline_js")
+    figure.header.add_child(Element(f"<title>{escape(title_lines[0])}</title>"), name="titre")
+    if legend:
+        figure.html.add_child(Element(legend_html(legend)), name="legende")
+    html = figure.render()
+    # folium's header disables zooming on phones; the downloaded map keeps it.
+    return html.replace("maximum-scale=1.0, user-scalable=no", "")
+
+
+def legend_html(legend):
+    """Legend rows `(title, [(colour, label), …])`, escaped, as a fixed box."""
+    parts = ['<div class="carte-legende" style="position:absolute;right:10px;bottom:30px;z-index:1000">']
+    for title, rows in legend:
+        parts.append(f"<strong>{escape(title)}</strong>")
+        for colour, label in rows:
+            parts.append(f'<div><span style="background:{escape(colour)}"></span>{escape(label)}</div>')
+    parts.append("</div>")
+    return "".join(parts)

@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import ScopedRateThrottle
 
+from chantiers import api as chantiers_api
 from commun import views as commun_views
 from signalements import views as signalements_views
 from territoire import views as territoire_views
@@ -26,12 +27,15 @@ router.register("territoires", territoire_views.TerritoireViewSet, basename="ter
 router.register("secteurs", territoire_views.SecteurViewSet, basename="secteur")
 router.register("acteurs", territoire_views.ActeurViewSet, basename="acteur")
 router.register("equipements", territoire_views.EquipementViewSet, basename="equipement")
+router.register("chantiers", chantiers_api.ChantierViewSet, basename="chantier")
+router.register("propositions", chantiers_api.PropositionViewSet, basename="proposition")
 router.register("categories", signalements_views.CategorieViewSet, basename="categorie")
 router.register("signalements", signalements_views.SignalementViewSet, basename="signalement")
 
 api_patterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("exports/<slug:couche>.<slug:fmt>", commun_views.ExportView.as_view(), name="api-export"),
     path("signalements/<str:uuid>/photos/<uuid:photo_uuid>", signalements_views.PhotoUploadView.as_view(),
          name="signalement-photo-upload"),
     path("indicateurs/secteurs-resolus/", signalements_views.SecteursResolusView.as_view(),
@@ -42,6 +46,8 @@ api_patterns = [
 urlpatterns = [
     path("", commun_views.accueil, name="accueil"),
     path("carte/", commun_views.carte, name="carte"),
+    path("carte/telecharger/", commun_views.carte_telecharger, name="carte-telecharger"),
+    path("chantiers/", include("chantiers.urls")),
     path("comptes/connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

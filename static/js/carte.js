@@ -1,4 +1,5 @@
-/* Layers of the planners' map: each folium layer group is filled from the API.
+/* Layers of the planners' map: each folium layer group is filled from the API
+ * (or, in a downloaded map, from the data embedded in its config).
  * Text from the API is always inserted with textContent, never as HTML. */
 (function () {
   "use strict";
@@ -10,11 +11,14 @@
   var STYLES = {
     territoire: { color: "#1d3557", weight: 3, fill: false },
     secteur: { color: "#6a4c93", weight: 1.5, dashArray: "6 4", fillOpacity: 0.06 },
+    resolus: { color: "#0b6e4f", weight: 2, fillColor: "#0b6e4f", fillOpacity: 0.12 },
     equipement: { radius: 8, color: "#ffffff", weight: 2, fillColor: "#0b6e4f", fillOpacity: 1 },
     chantier: { color: "#b5179e", weight: 3, fillOpacity: 0.25, radius: 9, fillColor: "#b5179e" },
     signalement: { radius: 6, color: "#ffffff", weight: 1, fillColor: "#d62828", fillOpacity: 0.9 },
     marche: { color: "#f77f00", weight: 4, dashArray: "2 6" },
-    friche: { color: "#8d6e63", weight: 2, fillOpacity: 0.3 },
+    friche: { color: "#8d6e63", weight: 2, fillOpacity: 0.3, radius: 9, fillColor: "#8d6e63" },
+    proposition: { radius: 7, color: "#ffffff", weight: 2, fillColor: "#5d4037", fillOpacity: 1,
+                   dashArray: "3 3" },
   };
 
   function status(message) {
@@ -29,53 +33,131 @@
     return node;
   }
 
+  /* "a|b": the first non-empty property among a, b. */
+  function prop(props, spec) {
+    var names = String(spec).split("|");
+    for (var i = 0; i < names.length; i++) {
+      var v = props[names[i]];
+      if (v !== undefined && v !== null && v !== "") { return v; }
+    }
+    return null;
+  }
+
+  function fill(template, feature) {
+    var props = feature.properties || {};
+    var missing = false;
+    var out = template.replace(/\{([a-z_]+)\}/g, function (_, name) {
+      var v = name === "id" ? (feature.id !== undefined ? feature.id : props.id) : props[name];
+      if (v === undefined || v === null) { missing = true; return ""; }
+      return encodeURIComponent(v);
+    });
+    return missing ? null : out;
+  }
+
+  /* Only links to this site (relative or same origin) or, in a downloaded map, to the
+   * site it came from: never javascript: or data: URLs. */
+  function safeHref(href) {
+    if (!href) { return null; }
+    try {
+      var url = new URL(href, window.location.href);
+      return (url.protocol === "http:" || url.protocol === "https:") ? url.href : null;
+    } catch (e) { return null; }
+  }
+
+  function detailHref(layer, feature) {
+    var config = layer.config;
+    if (config.detail_prop) {
+      var value = (feature.properties || {})[config.detail_prop];
+      return typeof value === "string" && value.charAt(0) === "/" && value.charAt(1) !== "/"
+        ? safeHref((config.base_url || "") + value) : null;
+    }
+    return config.detail ? safeHref(fill(config.detail, feature)) : null;
+  }
+
   function popupFor(layer, feature) {
     var props = feature.properties || {};
     var box = el("div", null, { "class": "popup" });
-    box.appendChild(el("strong", props[layer.config.title || "nom"] || layer.config.name));
+    box.appendChild(el("strong", prop(props, layer.config.title || "nom") || layer.config.name));
     (layer.config.fields || []).forEach(function (field) {
-      var value = props[field[0]];
-      if (value !== undefined && value !== null && value !== "") {
+      var value = prop(props, field[0]);
+      if (value !== null) {
         var line = el("div");
         line.appendChild(el("span", field[1] + " : ", { "class": "popup-label" }));
         line.appendChild(el("span", value));
         box.appendChild(line);
       }
     });
-    if (layer.config.detail && feature.id !== undefined) {
-      var href = layer.config.detail.replace("{id}", encodeURIComponent(feature.id));
-      box.appendChild(el("a", "Voir la fiche", { href: href }));
+    if (props.demonstration === true) {
+      box.appendChild(el("div", "Donnée de démonstration", { "class": "popup-demo" }));
     }
+    var href = detailHref(layer, feature);
+    if (href) { box.appendChild(el("a", "Voir la fiche", { href: href })); }
     return box;
   }
 
   function styleFor(layer, feature) {
     var base = Object.assign({}, STYLES[layer.config.style] || {});
+    var props = (feature && feature.properties) || {};
     var colorBy = layer.config.color_by;
-    if (colorBy && feature && feature.properties) {
-      var color = (layer.config.colors || {})[feature.properties[colorBy]];
+    if (colorBy) {
+      var color = (layer.config.colors || {})[props[colorBy]];
       if (color) { base.color = color; base.fillColor = color; }
     }
+    var stylesBy = layer.config.styles_by || {};
+    Object.keys(stylesBy).forEach(function (name) {
+      Object.assign(base, stylesBy[name][props[name]] || {});
+    });
     return base;
+  }
+
+  function tooltipText(layer, feature) {
+    var props = feature.properties || {};
+    if (layer.config.tooltip_template) {
+      var missing = false;
+      var text = layer.config.tooltip_template.replace(/\{([a-z_0-9]+)\}/g, function (_, name) {
+        var v = props[name];
+        if (v === undefined || v === null) { missing = true; return ""; }
+        return String(v);
+      });
+      return missing ? null : text;
+    }
+    return layer.config.tooltip ? prop(props, layer.config.tooltip) : null;
+  }
+
+  function mappedFilters(layer) {
+    var out = {};
+    var mapping = layer.config.filters;
+    if (!mapping && layer.config.filterable) {
+      mapping = {};
+      Object.keys(filters).forEach(function (k) { mapping[k] = k; });
+    }
+    Object.keys(mapping || {}).forEach(function (panelKey) {
+      var v = filters[panelKey];
+      if (v !== "" && v !== null && v !== undefined) { out[mapping[panelKey]] = v; }
+    });
+    return out;
   }
 
   function buildUrl(layer) {
     var url = new URL(layer.config.url, window.location.origin);
-    if (layer.config.filterable) {
-      Object.keys(filters).forEach(function (k) {
-        if (filters[k] !== "" && filters[k] !== null && filters[k] !== undefined) {
-          url.searchParams.set(k, filters[k]);
-        }
-      });
-    }
+    var extra = mappedFilters(layer);
+    Object.keys(extra).forEach(function (k) { url.searchParams.set(k, extra[k]); });
     if (!url.searchParams.has("page_size")) { url.searchParams.set("page_size", "1000"); }
     return url.toString();
+  }
+
+  function errorText(response) {
+    return response.json().then(function (body) {
+      return (body && body.detail) ? body.detail : "HTTP " + response.status;
+    }, function () { return "HTTP " + response.status; });
   }
 
   function fetchAll(url, features) {
     return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
-        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        if (!response.ok) {
+          return errorText(response).then(function (text) { throw new Error(text); });
+        }
         return response.json();
       })
       .then(function (data) {
@@ -86,9 +168,19 @@
 
   function render(layer, features) {
     layer.group.clearLayers();
+    layer.features = features;
     var target = layer.group;
+    if (layer.config.heat) {
+      if (L.heatLayer) {
+        var points = features.filter(function (f) { return f.geometry && f.geometry.type === "Point"; })
+          .map(function (f) { return [f.geometry.coordinates[1], f.geometry.coordinates[0], 0.6]; });
+        layer.heat = L.heatLayer(points, { radius: 25, blur: 18, maxZoom: 17 });
+        layer.group.addLayer(layer.heat);
+      }
+      return finish(layer, features, null);
+    }
     if (layer.config.cluster && L.markerClusterGroup) {
-      target = L.markerClusterGroup({ showCoverageOnHover: false });
+      target = L.markerClusterGroup({ showCoverageOnHover: false, chunkedLoading: true });
       layer.group.addLayer(target);
     }
     var geo = L.geoJSON({ type: "FeatureCollection", features: features }, {
@@ -96,39 +188,73 @@
       pointToLayer: function (f, latlng) { return L.circleMarker(latlng, styleFor(layer, f)); },
       onEachFeature: function (f, leafletLayer) {
         leafletLayer.bindPopup(function () { return popupFor(layer, f); });
-        if (layer.config.tooltip && f.properties) {
-          leafletLayer.bindTooltip(String(f.properties[layer.config.tooltip] || ""), {
-            permanent: false, direction: "center", className: "carte-etiquette",
+        var text = tooltipText(layer, f);
+        if (text !== null && text !== undefined) {
+          // An element, not a string: Leaflet would read a string as HTML.
+          leafletLayer.bindTooltip(el("span", text), {
+            permanent: !!layer.config.tooltip_permanent, direction: "center",
+            className: "carte-etiquette",
           });
         }
       },
     });
-    geo.eachLayer(function (l) { target.addLayer(l); });
-    if (layer.config.heat && L.heatLayer) {
-      var points = features.filter(function (f) { return f.geometry && f.geometry.type === "Point"; })
-        .map(function (f) { return [f.geometry.coordinates[1], f.geometry.coordinates[0], 0.6]; });
-      layer.heat = L.heatLayer(points, { radius: 25 });
+    if (target === layer.group) {
+      geo.eachLayer(function (l) { target.addLayer(l); });
+    } else {
+      target.addLayers(geo.getLayers());
     }
+    return finish(layer, features, geo);
+  }
+
+  function finish(layer, features, geo) {
     layer.count = features.length;
     layer.map.fire("carte:layerloaded", { key: layer.config.key, count: features.length });
     return geo;
   }
 
+  function byKey(key) {
+    return registry.filter(function (l) { return l.config.key === key; })[0];
+  }
+
+  function source(layer) {
+    if (layer.config.data) { return Promise.resolve(layer.config.data.slice()); }
+    if (layer.config.source) {
+      var origin = byKey(layer.config.source);
+      if (origin) {
+        return (origin.loading || Promise.resolve()).then(function () {
+          return (origin.features || []).slice();
+        });
+      }
+    }
+    return fetchAll(buildUrl(layer), []);
+  }
+
   function load(layer) {
-    layer.loading = fetchAll(buildUrl(layer), [])
+    layer.error = null;
+    layer.loading = source(layer)
       .then(function (features) {
         var geo = render(layer, features);
-        if (layer.config.fit && !layer.fitted && features.length) {
+        if (geo && layer.config.fit && !layer.fitted && features.length) {
           layer.map.fitBounds(geo.getBounds(), { padding: [10, 10] });
           layer.fitted = true;
         }
         return features.length;
       })
       .catch(function (err) {
-        status("La couche « " + layer.config.name + " » n'a pas pu être chargée (" + err.message + ").");
+        layer.error = err.message;
+        layer.group.clearLayers();
+        layer.count = 0;
+        status("La couche « " + layer.config.name + " » n'a pas pu être chargée : " + err.message);
         layer.map.fire("carte:layererror", { key: layer.config.key });
       });
     return layer.loading;
+  }
+
+  function loadAll(layers) {
+    // Layers that reuse another's features wait for it inside source().
+    var first = layers.filter(function (l) { return !l.config.source; }).map(load);
+    var second = layers.filter(function (l) { return l.config.source; }).map(load);
+    return Promise.all(first.concat(second));
   }
 
   window.Carte = {
@@ -139,16 +265,28 @@
       if (started) { return; }
       started = true;
       window.Carte.map = map;
-      var loads = registry.map(load);
-      Promise.all(loads).then(function () {
+      loadAll(registry).then(function () {
         map.getContainer().setAttribute("data-loaded", "true");
-        status("");
+        if (!registry.some(function (l) { return l.error; })) { status(""); }
       });
     },
+    /* Reload every layer that takes one of the panel's filters. */
     setFilters: function (values) {
       filters = Object.assign({}, values);
-      var loads = registry.filter(function (l) { return l.config.filterable; }).map(load);
-      return Promise.all(loads);
+      status("");
+      var container = window.Carte.map && window.Carte.map.getContainer();
+      if (container) { container.setAttribute("data-loaded", "false"); }
+      var affected = registry.filter(function (l) {
+        return l.config.filterable || l.config.filters ||
+          (l.config.source && byKey(l.config.source) && byKey(l.config.source).config.filters);
+      });
+      return loadAll(affected).then(function () {
+        if (container) { container.setAttribute("data-loaded", "true"); }
+      });
+    },
+    filtersFor: function (key) {
+      var layer = byKey(key);
+      return layer ? mappedFilters(layer) : {};
     },
     layers: registry,
     counts: function () {
