@@ -78,3 +78,40 @@ class EquipementFactory(factory.django.DjangoModelFactory):
     nom = factory.Sequence(lambda n: f"Équipement {n}")
     type = "gymnase"
     geom = factory.LazyFunction(lambda: Point(X0, Y0, srid=2154))
+
+
+# --- chantiers (issue 4) -----------------------------------------------------------------
+# (appended: imports stay at the top of the file, which other developers edit too)
+JANVIER_2024 = __import__("datetime").date(2024, 1, 1)
+
+class ChantierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "chantiers.Chantier"
+        skip_postgeneration_save = True
+
+    nom = factory.Sequence(lambda n: f"Chantier {n}")
+    slug = factory.Sequence(lambda n: f"chantier-{n}")
+    type = "demolition"
+    statut = "travaux"
+    geom = factory.LazyFunction(lambda: square(X0, Y0, 50)[0])
+    maitre_ouvrage = factory.SubFactory(ActeurFactory)
+
+
+class JalonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "chantiers.Jalon"
+
+    chantier = factory.SubFactory(ChantierFactory)
+    libelle = factory.Sequence(lambda n: f"Jalon {n}")
+    date_prevue = JANVIER_2024
+
+
+class PropositionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "chantiers.Proposition"
+
+    friche = factory.SubFactory(ChantierFactory, type="friche", statut="programme")
+    titre = factory.Sequence(lambda n: f"Proposition {n}")
+    texte = "Un jardin partagé."
+    auteur = factory.SubFactory(UserFactory)
+    statut = "publiee"
