@@ -73,6 +73,15 @@ COLORS = [(120, 144, 156), (141, 110, 99), (96, 125, 139), (85, 139, 47), (183, 
 
 @transaction.atomic
 def load():
+    territoire, secteurs = configure_routing()
+    first = uuid.uuid5(NAMESPACE, "0")
+    if Signalement.objects.filter(uuid=first).exists():
+        return f"{Signalement.objects.count()} signalements (déjà chargés)"
+    return _create_year(territoire, list(secteurs.values()))
+
+
+def configure_routing():
+    """Default acteur of each category, and the sector exceptions (OPH land)."""
     acteurs = {a.slug: a for a in Acteur.objects.all()}
     for slug, acteur_slug in DEFAULT_ACTEURS.items():
         Categorie.objects.filter(slug=slug).update(acteur_defaut=acteurs.get(acteur_slug))
@@ -84,10 +93,7 @@ def load():
                 categorie=Categorie.objects.get(slug=cat_slug), secteur=secteurs[sect_slug],
                 defaults={"acteur": acteurs[acteur_slug]},
             )
-    first = uuid.uuid5(NAMESPACE, "0")
-    if Signalement.objects.filter(uuid=first).exists():
-        return f"{Signalement.objects.count()} signalements (déjà chargés)"
-    return _create_year(territoire, list(secteurs.values()))
+    return territoire, secteurs
 
 
 def _random_point(rng, secteur):

@@ -27,7 +27,7 @@ from .permissions import can_act, can_report, visible_signalements
 from .views import save_photo
 
 # What the service worker keeps for offline use: the form and everything it loads.
-OFFLINE_PAGES = ["/signaler/"]
+OFFLINE_PAGES = ["/signaler/", "/marches/participer/*"]
 OFFLINE_ASSETS = [
     "css/app.css",
     "css/signalements.css",
@@ -36,6 +36,11 @@ OFFLINE_ASSETS = [
     "vendor/idb/build/umd.js",
     "js/outbox.js",
     "js/signaler.js",
+    "css/marches.css",
+    "vendor/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css",
+    "vendor/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.min.js",
+    "js/marche-carte.js",
+    "js/marche-participer.js",
 ]
 
 

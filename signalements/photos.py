@@ -67,6 +67,8 @@ def _exif_lonlat(image):
 
 def _encode(image, side):
     copy = image.copy()
+    # Pillow writes some of `info` back on save (a JPEG comment, for one): start empty.
+    copy.info = {}
     copy.thumbnail((side, side), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     copy.save(out, format="JPEG", quality=85, optimize=True, progressive=True)

@@ -2,6 +2,7 @@ import math
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
@@ -25,6 +26,24 @@ class CategorieSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "nom", "parent", "icone", "delai_jours", "sensible", "acteur_defaut"]
 
 
+class AwareDateTimeField(serializers.DateTimeField):
+    """ISO 8601 with an explicit offset: a phone's naive local time is ambiguous."""
+
+    default_error_messages = {
+        "invalid": "Date illisible : attendu ISO 8601 avec fuseau, ex. 2026-11-25T14:30:00+01:00.",
+        "naive": "Indiquez le fuseau horaire (ex. 2026-11-25T14:30:00+01:00) : l'heure est ambiguë sans lui.",
+    }
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            parsed = parse_datetime(value.strip())
+            if parsed is None:
+                self.fail("invalid")
+            if parsed.tzinfo is None:
+                self.fail("naive")
+        return super().to_internal_value(value)
+
+
 class ProprietesSignalement(serializers.Serializer):
     uuid = serializers.UUIDField(error_messages={"invalid": "« {value} » n'est pas un UUID valide."})
     categorie = serializers.SlugRelatedField(
@@ -35,18 +54,11 @@ class ProprietesSignalement(serializers.Serializer):
     description = serializers.CharField(max_length=1000, allow_blank=True, required=False, default="")
     precision_m = serializers.FloatField(min_value=0, max_value=10000, required=False, allow_null=True,
                                          default=None)
-    observe_le = serializers.DateTimeField(
-        error_messages={"invalid": "Date illisible : attendu ISO 8601 avec fuseau, ex. 2026-11-25T14:30:00+01:00."}
-    )
+    observe_le = AwareDateTimeField()
     photos = serializers.ListField(child=serializers.UUIDField(), required=False, default=list,
                                    max_length=10)
 
     def validate_observe_le(self, value):
-        raw = self.initial_data.get("observe_le", "")
-        if isinstance(raw, str) and not (raw.endswith("Z") or "+" in raw[10:] or "-" in raw[10:]):
-            raise serializers.ValidationError(
-                "Indiquez le fuseau horaire (ex. 2026-11-25T14:30:00+01:00) : l'heure est ambiguë sans lui."
-            )
         now = timezone.now()
         if value > now + timedelta(minutes=10):
             raise serializers.ValidationError("Date d'observation dans le futur : vérifiez l'horloge du téléphone.")

@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.contrib.gis.db.models.functions import Distance
@@ -43,7 +43,7 @@ def content_fingerprint(lon, lat, categorie_slug, description, precision_m, obse
         "categorie": categorie_slug,
         "description": (description or "").strip(),
         "precision_m": None if precision_m is None else round(float(precision_m), 1),
-        "observe_le": observe_le.astimezone(timezone.UTC).isoformat(timespec="seconds"),
+        "observe_le": observe_le.astimezone(UTC).isoformat(timespec="seconds"),
         "photos": sorted(str(p) for p in photos or []),
     }
     return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()

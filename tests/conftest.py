@@ -38,3 +38,29 @@ def demo(db):
     from territoire import demo as territoire_demo
 
     return territoire_demo.load()
+
+
+@pytest.fixture
+def routed(demo):
+    """Demo territory and acteurs, categories routed as in the demo (no reports)."""
+    from signalements import demo as signalements_demo
+    from signalements.categories import seed
+    from signalements.models import Categorie
+
+    seed(Categorie)  # transactional tests truncate what the data migration seeded
+    signalements_demo.configure_routing()
+    return demo
+
+
+@pytest.fixture
+def users(routed):
+    from django.contrib.auth import get_user_model
+
+    from territoire.models import Acteur
+
+    User = get_user_model()
+    found = {u.username: u for u in User.objects.filter(username__endswith=".demo")}
+    police = UserFactory(username="police.demo")
+    Acteur.objects.get(slug="ddsp").membres.add(police)
+    found["police.demo"] = police
+    return found

@@ -167,7 +167,7 @@
               + (p.confirmations ? ", " + p.confirmations + " confirmation(s)" : "")));
             if (p.description) { item.appendChild(el("div", p.description, { "class": "aide" })); }
             var confirm = el("button", "C'est le même : je confirme", { type: "button", "class": "bouton secondaire" });
-            confirm.addEventListener("click", function () { confirmExisting(p.uuid, confirm); });
+            confirm.addEventListener("click", function () { confirmExisting(f.id, confirm); });
             item.appendChild(confirm);
             list.appendChild(item);
           });

@@ -12,7 +12,7 @@
   params.set("page_size", "2000");
   var COLORS = { nouveau: "#1d3557", transmis: "#1d3557", en_cours: "#9a4a00", resolu: "#0b6e4f", rejete: "#555", doublon: "#555" };
 
-  function popup(p) {
+  function popup(id, p) {
     var div = document.createElement("div");
     var strong = document.createElement("strong");
     strong.textContent = p.categorie_nom;
@@ -21,7 +21,7 @@
     line.textContent = p.statut_libelle + (p.acteur_nom ? " — " + p.acteur_nom : "");
     div.appendChild(line);
     var a = document.createElement("a");
-    a.href = "/signalements/" + encodeURIComponent(p.uuid) + "/";
+    a.href = "/signalements/" + encodeURIComponent(id) + "/";
     a.textContent = "Ouvrir la fiche";
     div.appendChild(a);
     return div;
@@ -35,7 +35,7 @@
           return L.circleMarker(latlng, { radius: 7, weight: 2, color: "#fff", fillOpacity: 0.9,
                                            fillColor: COLORS[f.properties.statut] || "#b00020" });
         },
-        onEachFeature: function (f, l) { l.bindPopup(function () { return popup(f.properties); }); },
+        onEachFeature: function (f, l) { l.bindPopup(function () { return popup(f.id, f.properties); }); },
       });
       cluster.addLayer(layer);
       if (layer.getLayers().length) { map.fitBounds(layer.getBounds(), { padding: [20, 20], maxZoom: 17 }); }

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class MarchesConfig(AppConfig):
+    """Marches exploratoires: one more way of collecting observations, so under signalements/."""
+
+    name = "signalements.marches"
+    label = "marches"
+    verbose_name = "Marches exploratoires"
+
+    def ready(self):
+        from . import carte
+
+        carte.register()
