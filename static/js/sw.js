@@ -6,8 +6,12 @@ var CACHE = "quartier-" + SW_CONFIG.version;
 self.addEventListener("install", function (event) {
   event.waitUntil(
     caches.open(CACHE).then(function (cache) {
-      return cache.addAll(SW_CONFIG.assets).then(function () {
-        return Promise.all(SW_CONFIG.pages.map(function (page) {
+      // One missing asset must not leave the form without any offline copy.
+      return Promise.all(SW_CONFIG.assets.map(function (asset) {
+        return cache.add(asset).catch(function (err) { console.warn("Non mis en cache :", asset, err); });
+      })).then(function () {
+        var concrete = SW_CONFIG.pages.filter(function (page) { return page.indexOf("*") < 0; });
+        return Promise.all(concrete.map(function (page) {
           return fetch(page, { credentials: "same-origin" }).then(function (response) {
             if (response.ok && !response.redirected) { return cache.put(page, response); }
             return null;
