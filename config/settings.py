@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "territoire",
     "chantiers",
     "signalements",
+    "signalements.marches",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from chantiers import api as chantiers_api
 from commun import views as commun_views
 from signalements import views as signalements_views
+from signalements.marches import views as marches_views
 from territoire import views as territoire_views
 
 admin.site.site_header = "Quartier — administration"
@@ -31,6 +32,13 @@ router.register("chantiers", chantiers_api.ChantierViewSet, basename="chantier")
 router.register("propositions", chantiers_api.PropositionViewSet, basename="proposition")
 router.register("categories", signalements_views.CategorieViewSet, basename="categorie")
 router.register("signalements", signalements_views.SignalementViewSet, basename="signalement")
+router.register("marches", marches_views.MarcheViewSet, basename="marche")
+router.register(r"marches/(?P<marche_pk>[^/.]+)/etapes", marches_views.EtapeViewSet, basename="marche-etape")
+router.register(r"marches/(?P<marche_pk>[^/.]+)/annotations", marches_views.AnnotationViewSet,
+                basename="marche-annotation")
+router.register(r"marches/(?P<marche_pk>[^/.]+)/scores", marches_views.ScoreViewSet, basename="marche-score")
+router.register(r"marches/(?P<marche_pk>[^/.]+)/preconisations", marches_views.PreconisationViewSet,
+                basename="marche-preconisation")
 
 api_patterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -53,6 +61,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),
     path("", include("signalements.urls")),
+    path("", include("signalements.marches.urls")),
 ]
 
 handler404 = "commun.views_errors.handler404"

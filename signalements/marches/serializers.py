@@ -43,7 +43,7 @@ class MarcheSerializer(GeoFeatureModelSerializer):
         fields = ["id", "titre", "debut", "fin", "moment", "moment_libelle", "organisateur", "organisateur_nom",
                   "theme", "etat", "criteres", "nb_etapes", "nb_participants", "nb_annotations", "url"]
 
-    def get_url(self, obj):
+    def get_url(self, obj) -> str:
         return reverse("marche-detail-page", args=[obj.pk])
 
     def to_representation(self, instance):
@@ -82,23 +82,23 @@ class AnnotationSerializer(GeoFeatureModelSerializer):
                   "cree_le", "geometrie_reparee", "photo_uuid", "photo", "miniature", "photo_manquante", "de_moi",
                   "participant"]
 
-    def get_type_geometrie(self, obj):
+    def get_type_geometrie(self, obj) -> str:
         return obj.geom.geom_type
 
-    def get_critere_nom(self, obj):
+    def get_critere_nom(self, obj) -> str | None:
         return obj.marche.critere_nom(obj.critere) if obj.critere else None
 
-    def get_photo(self, obj):
+    def get_photo(self, obj) -> str | None:
         return reverse("marche-photo", args=[obj.marche_id, obj.uuid]) if obj.photo else None
 
-    def get_miniature(self, obj):
+    def get_miniature(self, obj) -> str | None:
         return reverse("marche-photo-mini", args=[obj.marche_id, obj.uuid]) if obj.photo else None
 
-    def get_de_moi(self, obj):
+    def get_de_moi(self, obj) -> bool:
         me = self.context.get("participant")
         return bool(me and me.pk == obj.participant_id)
 
-    def get_participant(self, obj):
+    def get_participant(self, obj) -> str | None:
         """A label for the facilitator's screen only; never a name elsewhere."""
         if not _is_pilote(self.context):
             return None
@@ -174,7 +174,7 @@ class ScoreSerializer(serializers.ModelSerializer):
         model = Score
         fields = ["uuid", "etape", "critere", "critere_nom", "valeur", "commentaire", "actif", "cree_le"]
 
-    def get_critere_nom(self, obj):
+    def get_critere_nom(self, obj) -> str | None:
         return obj.marche.critere_nom(obj.critere)
 
 

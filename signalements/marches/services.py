@@ -4,6 +4,7 @@ import hashlib
 import json
 import uuid as uuidlib
 from collections import defaultdict
+from datetime import UTC
 
 from django.contrib.gis.db.models.functions import Distance, PointOnSurface
 from django.contrib.gis.measure import D
@@ -58,7 +59,7 @@ def annotation_fingerprint(geojson, texte, critere, etape_id, observe_le, photo_
         "texte": (texte or "").strip(),
         "critere": critere or "",
         "etape": etape_id,
-        "observe_le": observe_le.astimezone(timezone.UTC).isoformat(timespec="seconds") if observe_le else None,
+        "observe_le": observe_le.astimezone(UTC).isoformat(timespec="seconds") if observe_le else None,
         "photo": str(photo_uuid) if photo_uuid else None,
     })
 

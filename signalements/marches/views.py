@@ -82,6 +82,7 @@ class MarcheViewSet(viewsets.ReadOnlyModelViewSet):
         return Response({**services.participation([marche]),
                          "sentiment_securite_par_genre": services.feeling_by_gender(marche)})
 
+    @extend_schema(operation_id="marches_participation_toutes")
     @action(detail=False, methods=["get"], url_path="participation")
     def participation_totale(self, request):
         if not is_professional(request.user):
@@ -128,6 +129,11 @@ class WalkScoped:
         participant = current_participant(request)
         self.participant = participant if participant and participant.marche_id == self.marche.pk else None
 
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema has no walk
+            return self.model.objects.none()
+        return self.walk_queryset()
+
     def get_serializer_context(self):
         context = super().get_serializer_context()
         context["marche"] = getattr(self, "marche", None)
@@ -152,10 +158,11 @@ class WalkScoped:
 class EtapeViewSet(WalkScoped, viewsets.ReadOnlyModelViewSet):
     """The stops of the route, in order (GeoJSON)."""
 
+    model = Etape
     serializer_class = EtapeSerializer
     pagination_class = None
 
-    def get_queryset(self):
+    def walk_queryset(self):
         return with_api_geom(Etape.objects.filter(marche=self.marche).order_by("ordre", "id"))
 
 
@@ -163,12 +170,13 @@ class AnnotationViewSet(WalkScoped, mixins.CreateModelMixin, viewsets.ReadOnlyMo
     """Annotations (GeoJSON). POST a Feature (Point, LineString or Polygon) with a client
     `uuid`: 201 the first time, 200 on an identical replay, 409 on a different one."""
 
+    model = Annotation
     serializer_class = AnnotationSerializer
     lookup_field = "uuid"
     parser_classes = [JSONParser]
     filter_backends = [BBoxFilter]
 
-    def get_queryset(self):
+    def walk_queryset(self):
         qs = self.only_mine(annotation_queryset().filter(marche=self.marche))
         return with_api_geom(qs)
 
@@ -269,10 +277,11 @@ class ScoreViewSet(WalkScoped, mixins.CreateModelMixin, mixins.ListModelMixin, v
     idempotent on `uuid`; a new score of the same criterion at the same stop replaces
     the participant's previous one."""
 
+    model = Score
     serializer_class = ScoreSerializer
     parser_classes = [JSONParser]
 
-    def get_queryset(self):
+    def walk_queryset(self):
         return self.only_mine(
             Score.objects.filter(marche=self.marche, actif=True).select_related("marche").order_by("etape", "critere")
         )
@@ -311,6 +320,7 @@ class PreconisationViewSet(WalkScoped, mixins.CreateModelMixin, mixins.UpdateMod
     """Préconisations of the walk (GeoJSON). Pilots write them; members of the responsible
     acteur answer with PATCH `{statut, reponse}` (each answer is kept)."""
 
+    model = Preconisation
     serializer_class = PreconisationSerializer
     parser_classes = [JSONParser]
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -320,7 +330,7 @@ class PreconisationViewSet(WalkScoped, mixins.CreateModelMixin, mixins.UpdateMod
         if not is_professional(request.user):
             raise PermissionDenied("Réservé aux professionnels connectés.")
 
-    def get_queryset(self):
+    def walk_queryset(self):
         qs = preconisation_queryset().filter(marche=self.marche)
         statut = self.request.query_params.get("statut")
         if statut:

@@ -3,7 +3,7 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 
 # Each app that has demonstration data exposes `demo.load()`; order matters.
-DEMO_MODULES = ["territoire.demo", "chantiers.demo", "signalements.demo"]
+DEMO_MODULES = ["territoire.demo", "chantiers.demo", "signalements.demo", "signalements.marches.demo"]
 
 
 class Command(BaseCommand):
