@@ -234,3 +234,14 @@ def test_late_reports_are_flagged(users, reports):
     page = pilote.get("/signalements/", {"en_retard": "on"}).content.decode()
     assert "En retard" in page and page.count('class="statut-') == 1
     assert "en retard" in pilote.get(f"/signalements/{s.uuid}/").content.decode()
+
+
+def test_admin_pages_for_categories_routing_and_reports(users, reports):
+    pilote = client_for(users["pilote.demo"])
+    assert pilote.get("/admin/signalements/categorie/").status_code == 200
+    cat = Categorie.objects.get(slug="proprete")
+    assert pilote.get(f"/admin/signalements/categorie/{cat.pk}/change/").status_code == 200
+    assert pilote.get("/admin/signalements/regleroutage/").status_code == 200
+    page = pilote.get(f"/admin/signalements/signalement/{reports['ville'].pk}/change/")
+    assert page.status_code == 200 and "vendor/ol/dist/ol.js" in page.content.decode()
+    assert client_for(users["ville.demo"]).get("/admin/signalements/signalement/").status_code == 302
