@@ -122,10 +122,10 @@ class PhotoSerializer(serializers.ModelSerializer):
         model = Photo
         fields = ["uuid", "url", "miniature", "largeur", "hauteur", "exif_distance_m", "exif_loin", "cree_le"]
 
-    def get_url(self, photo):
+    def get_url(self, photo) -> str:
         return f"/signalements/{photo.signalement.uuid}/photos/{photo.uuid}.jpg"
 
-    def get_miniature(self, photo):
+    def get_miniature(self, photo) -> str:
         return f"/signalements/{photo.signalement.uuid}/photos/{photo.uuid}-mini.jpg"
 
 
@@ -161,6 +161,6 @@ class SignalementSerializer(SignalementListSerializer):
             "description", "precision_m", "resolu_le", "doublon_de", "photos", "photos_manquantes",
         ]
 
-    def get_photos_manquantes(self, obj):
+    def get_photos_manquantes(self, obj) -> list[str]:
         received = {str(p.uuid) for p in obj.photos.all()}
         return [p for p in obj.photos_attendues if p not in received]

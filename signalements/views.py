@@ -8,6 +8,7 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -23,6 +24,7 @@ from commun.geo import with_api_geom
 from . import photos as photo_intake
 from . import services
 from .filters import SignalementFilter
+from .indicateurs import resolved_by_sector
 from .models import Categorie, Evenement, Photo, Signalement, Source
 from .permissions import can_act, can_report, can_view, visible_signalements
 from .serializers import (
@@ -273,9 +275,8 @@ class SecteursResolusView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
-        from .indicateurs import resolved_by_sector
-
         features = [
             {
                 "type": "Feature",
