@@ -115,3 +115,45 @@ class PropositionFactory(factory.django.DjangoModelFactory):
     texte = "Un jardin partagé."
     auteur = factory.SubFactory(UserFactory)
     statut = "publiee"
+
+
+# --- marches exploratoires (issue 5) --------------------------------------------------------
+def _in_an_hour():
+    from django.utils import timezone
+
+    return timezone.now() + __import__("datetime").timedelta(hours=1)
+
+
+class MarcheFactory(factory.django.DjangoModelFactory):
+    """A walk under way (started 30 min ago, ends in an hour) on the factory territory."""
+
+    class Meta:
+        model = "marches.MarcheExploratoire"
+
+    titre = factory.Sequence(lambda n: f"Marche {n}")
+    territoire = factory.SubFactory(TerritoireFactory)
+    debut = factory.LazyFunction(lambda: _in_an_hour() - __import__("datetime").timedelta(minutes=90))
+    fin = factory.LazyFunction(_in_an_hour)
+    moment = "nuit"
+    trace = factory.LazyFunction(
+        lambda: __import__("django.contrib.gis.geos", fromlist=["LineString"]).LineString(
+            (X0 - 200, Y0), (X0, Y0), (X0 + 200, Y0 + 100), srid=2154))
+
+
+class EtapeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "marches.Etape"
+
+    marche = factory.SubFactory(MarcheFactory)
+    ordre = factory.Sequence(lambda n: n + 1)
+    nom = factory.Sequence(lambda n: f"Étape {n + 1}")
+    geom = factory.LazyFunction(lambda: Point(X0, Y0, srid=2154))
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "marches.Participant"
+
+    marche = factory.SubFactory(MarcheFactory)
+    genre = "femme"
+    tranche_age = "26-40"

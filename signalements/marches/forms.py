@@ -156,7 +156,9 @@ class MarcheForm(forms.ModelForm):
 
 
 class JoinForm(forms.Form):
-    code = forms.CharField(label="Code de la marche", max_length=20, widget=forms.TextInput(attrs={
+    code = forms.CharField(label="Code de la marche", max_length=20, error_messages={
+        "required": "Saisissez le code de la marche (obligatoire) : 6 caractères, sur l'affiche ou le QR code."},
+        widget=forms.TextInput(attrs={
         "autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "inputmode": "text",
         "placeholder": "ex. CSC 3MR"}))
     pseudo = forms.CharField(label="Pseudonyme (facultatif)", max_length=40, required=False,

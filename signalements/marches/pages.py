@@ -153,7 +153,7 @@ def _preconisations(marche):
 def rejoindre(request):
     """Join with the code (typed, or from the QR code's ?code=)."""
     status = 200
-    form = JoinForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    form = JoinForm(request.POST if request.method == "POST" else None, initial={"code": request.GET.get("code", "")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -156,7 +156,7 @@ class AnnotationInput(serializers.Serializer):
 
     type = serializers.ChoiceField(choices=["Feature"], error_messages={
         "invalid_choice": "Attendu un objet GeoJSON de type « Feature »."})
-    geometry = serializers.JSONField()
+    geometry = serializers.JSONField(allow_null=True)
     properties = ProprietesAnnotation()
 
     def validate_geometry(self, value):
