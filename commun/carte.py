@@ -22,9 +22,11 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from django.utils.html import escape
+from folium.utilities import JsCode
 from jinja2 import Template
 
 DEFAULT_CENTER = (48.778, 5.170)
+PHONE_QUERY = 'window.matchMedia("(max-width: 47.99rem)").matches'
 
 # Map plug-ins served from node_modules, in load order.
 PLUGINS_JS = [
@@ -109,7 +111,8 @@ def build_map(layers, center=DEFAULT_CENTER, zoom=15, attribution_extra=""):
         ).add_to(fmap)
     for layer in layers:
         layer.add_to(fmap)
-    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
+    # Open on a large screen; folded into a button on a phone, where it would hide the map.
+    folium.LayerControl(collapsed=JsCode(PHONE_QUERY), position="topright").add_to(fmap)
     FitTerritory().add_to(fmap)
     return fmap
 

@@ -3,6 +3,8 @@
 (function () {
   "use strict";
 
+  var latest = 0;
+
   function values(form) {
     var out = {};
     new FormData(form).forEach(function (v, k) { if (v !== "") { out[k] = v; } });
@@ -41,7 +43,9 @@
     if (error) { return Promise.resolve(); }
     updateLinks(panel);
     form.setAttribute("aria-busy", "true");
+    var request = ++latest;
     return window.Carte.setFilters(panel).then(function () {
+      if (request !== latest) { return; }
       form.removeAttribute("aria-busy");
       var summary = document.getElementById("filtres-resume");
       var counts = window.Carte.counts();

@@ -231,8 +231,12 @@
 
   function load(layer) {
     layer.error = null;
+    // Filters may change again before an answer comes back: only the latest one is drawn.
+    var generation = (layer.generation || 0) + 1;
+    layer.generation = generation;
     layer.loading = source(layer)
       .then(function (features) {
+        if (generation !== layer.generation) { return layer.loading; }
         var geo = render(layer, features);
         if (geo && layer.config.fit && !layer.fitted && features.length) {
           layer.map.fitBounds(geo.getBounds(), { padding: [10, 10] });
@@ -241,6 +245,7 @@
         return features.length;
       })
       .catch(function (err) {
+        if (generation !== layer.generation) { return layer.loading; }
         layer.error = err.message;
         layer.group.clearLayers();
         layer.count = 0;
@@ -265,6 +270,8 @@
       if (started) { return; }
       started = true;
       window.Carte.map = map;
+      var toggle = map.getContainer().querySelector(".leaflet-control-layers-toggle");
+      if (toggle) { toggle.title = "Couches de la carte"; toggle.setAttribute("aria-label", "Couches de la carte"); }
       loadAll(registry).then(function () {
         map.getContainer().setAttribute("data-loaded", "true");
         if (!registry.some(function (l) { return l.error; })) { status(""); }
