@@ -51,13 +51,13 @@ class PropositionSerializer(GeoFeatureModelSerializer):
         fields = ["id", "friche", "friche_nom", "titre", "texte", "statut", "statut_libelle",
                   "conseil_citoyen", "croquis", "photo", "cree_le", "demonstration", "url"]
 
-    def get_croquis(self, obj):
+    def get_croquis(self, obj) -> bool:
         return obj.geom is not None
 
-    def get_photo(self, obj):
+    def get_photo(self, obj) -> str | None:
         return obj.photo.url if obj.photo else None
 
-    def get_url(self, obj):
+    def get_url(self, obj) -> str:
         return f"{obj.friche.get_absolute_url()}#proposition-{obj.pk}"
 
     def to_representation(self, instance):

@@ -14,6 +14,8 @@ from django.test import RequestFactory
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
@@ -267,6 +269,10 @@ class ExportView(APIView):
 
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        description="Fichier GeoJSON (WGS84), CSV (séparateur `;`, WKT en WGS84) ou GeoPackage (EPSG:4326).",
+    )
     def get(self, request, couche, fmt):
         layer = EXPORT_LAYERS.get(couche)
         if layer is None:
