@@ -31,6 +31,7 @@ from .models import (
     Participant,
     Preconisation,
     Priorite,
+    Reponse,
     Score,
     StatutPreconisation,
     criteres_defaut,
@@ -237,5 +238,8 @@ def _preconisations(marche, annotations, pilote):
         preco = services.promote_to_preconisation(annotation, acteur=acteurs[slug], auteur=pilote,
                                                   proposition=proposition, priorite=priorite, echeance=echeance)
         member = acteurs[slug].membres.first()
-        for statut, texte in answers:
-            services.answer(preco, auteur=member or pilote, acteur=acteurs[slug], statut=statut, texte=texte)
+        for rank_answer, (statut, texte) in enumerate(answers, start=1):
+            reponse = services.answer(preco, auteur=member or pilote, acteur=acteurs[slug], statut=statut,
+                                      texte=texte)
+            # Answers came in the weeks after the walk, not on the day the demo was loaded.
+            Reponse.objects.filter(pk=reponse.pk).update(cree_le=marche.fin + timedelta(days=9 * rank_answer))

@@ -62,8 +62,8 @@ def build(marche, with_annotations=True):
     return {
         "viewbox": f"{xmin:.1f} {-ymax:.1f} {width:.1f} {height:.1f}",
         # Strings, not floats: the template would localise "12.5" into "12,5" inside SVG.
-        "rayon": f"{max(width, height) / 70:.1f}",
-        "police": f"{max(width, height) / 55:.1f}",
+        "rayon": f"{max(width, height) / 55:.1f}",
+        "police": f"{max(width, height) / 42:.1f}",
         "perimetre": list(Territoire.objects.filter(pk=marche.territoire_id).annotate(svg=svg)
                           .values_list("svg", flat=True)),
         "secteurs": list(Secteur.objects.filter(territoire_id=marche.territoire_id, geom__intersects=frame)

@@ -25,14 +25,14 @@
     var geo = MarcheCarte.annotationLayer(feature, color, false);
     geo.bindTooltip((p.participant || "") + " : " + (p.texte || "(photo)"));
     geo.addTo(layer);
-    var li = el("li", null, { "data-uuid": p.uuid });
+    var li = el("li", null, { "data-uuid": feature.id });
     li.style.borderLeftColor = color;
     li.appendChild(el("strong", p.participant || "Participant·e"));
     li.appendChild(el("span", " · " + (p.etape_nom || "hors étape") + (p.critere_nom ? " · " + p.critere_nom : "")));
     li.appendChild(el("div", p.texte || "(photo)"));
     if (p.miniature) { li.appendChild(el("img", null, { src: p.miniature, alt: "Photo de l'annotation", loading: "lazy" })); }
     $("flux").insertBefore(li, $("flux").firstChild);
-    shown[p.uuid] = p.miniature ? "photo" : "sans";
+    shown[feature.id] = p.miniature ? "photo" : "sans";
   }
 
   function renderGrid(grille) {
@@ -68,10 +68,10 @@
       .then(function (json) {
         var features = json.annotations.features || [];
         features.forEach(function (f) {
-          var state = shown[f.properties.uuid];
+          var state = shown[f.id];
           if (state === undefined || (state === "sans" && f.properties.miniature)) {
             if (state !== undefined) {
-              var old = document.querySelector('#flux li[data-uuid="' + f.properties.uuid + '"]');
+              var old = document.querySelector('#flux li[data-uuid="' + f.id + '"]');
               if (old) { old.remove(); }
             }
             addAnnotation(f);

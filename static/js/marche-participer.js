@@ -302,7 +302,7 @@
     sentLayer.clearLayers();
     pendingLayer.clearLayers();
     var sentIds = {};
-    state.sent.forEach(function (f) { sentIds[f.properties.uuid] = true; });
+    state.sent.forEach(function (f) { sentIds[f.id] = true; });
     pending.forEach(function (item) {
       if (!item.annotation || sentIds[item.key]) { return; }
       MarcheCarte.annotationLayer(item.annotation, "#9a4a00", true).addTo(pendingLayer);
@@ -313,7 +313,7 @@
     });
     state.sent.slice().reverse().forEach(function (f) {
       MarcheCarte.annotationLayer(f, "#0b6e4f", false).addTo(sentLayer);
-      var li = el("li", null, { "data-uuid": f.properties.uuid, "class": "envoyee" });
+      var li = el("li", null, { "data-uuid": f.id, "class": "envoyee" });
       li.appendChild(el("strong", "Envoyée · "));
       li.appendChild(el("span", f.properties.texte || "(photo)"));
       if (f.properties.etape_nom) { li.appendChild(el("span", " — " + f.properties.etape_nom, { "class": "aide" })); }
@@ -399,8 +399,30 @@
   loadSent();
   root.setAttribute("data-pret", "1");
 
+  /* The worker caches a page when it is navigated to under its control, but the first
+   * visit (the redirect after joining) happens before it is installed: store this page
+   * in the worker's cache now, so a network gap right after joining still finds it. */
+  function keepForOffline() {
+    if (!window.caches) { return Promise.resolve(); }
+    return navigator.serviceWorker.ready.then(function () {
+      return caches.keys();
+    }).then(function (keys) {
+      var name = keys.filter(function (k) { return k.indexOf("quartier-") === 0; }).sort().pop();
+      if (!name) { return null; }
+      return fetch(location.pathname, { credentials: "same-origin", redirect: "manual" }).then(function (response) {
+        if (!response.ok) { return null; }
+        return caches.open(name).then(function (cache) { return cache.put(location.pathname, response); });
+      });
+    }).then(function () {
+      root.setAttribute("data-hors-ligne", "1");
+    }).catch(function (err) { console.warn("Page non gardée hors ligne", err); });
+  }
+
   if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function (err) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function () {
+      if (navigator.onLine) { return keepForOffline(); }
+      return null;
+    }).catch(function (err) {
       console.warn("Service worker non installé", err);
     });
   }
