@@ -9,6 +9,6 @@ class MarchesConfig(AppConfig):
     verbose_name = "Marches exploratoires"
 
     def ready(self):
-        from . import carte
+        from . import carte, schema  # noqa: F401 - registers the OpenAPI scheme
 
         carte.register()
