@@ -730,3 +730,14 @@ def test_the_map_offers_the_routes_to_professionals_only(users, marche):
         pytest.skip("the map has no layer registry")
     assert "Marches exploratoires (parcours)" in _pilot_client(users).get("/carte/").content.decode()
     assert "Marches exploratoires (parcours)" not in Client().get("/carte/").content.decode()
+
+
+def test_lists_do_not_query_per_row(users, phone, marche, django_assert_max_num_queries):
+    for i in range(12):
+        post_annotation(phone, marche, feature(GEOMETRIES["Point"], texte=f"n° {i}"))
+    pilot = _pilot_client(users)
+    pilot.get(f"/api/v1/marches/{marche.pk}/annotations/")  # warm the session and the user's groups
+    with django_assert_max_num_queries(12):
+        assert len(pilot.get(f"/api/v1/marches/{marche.pk}/annotations/").json()["features"]) == 12
+    with django_assert_max_num_queries(14):
+        assert len(pilot.get(f"/api/v1/marches/{marche.pk}/direct/").json()["annotations"]["features"]) == 12
