@@ -25,8 +25,8 @@ BLANK_PNG = bytes.fromhex(
 )
 
 
-@pytest.fixture(scope="session")
-def browser():
+def launch_browser():
+    """A generator for the session-wide `browser` fixture (declared once, in conftest.py)."""
     playwright_sync = pytest.importorskip("playwright.sync_api")
     with playwright_sync.sync_playwright() as pw:
         browser = pw.chromium.launch(

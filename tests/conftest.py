@@ -11,6 +11,13 @@ from tests.factories import ActeurFactory, UserFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="session")
+def browser():
+    from tests.browser import launch_browser
+
+    yield from launch_browser()
+
+
 @pytest.fixture
 def api():
     return APIClient()

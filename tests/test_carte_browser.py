@@ -7,7 +7,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
-from tests.browser import DESKTOP, PHONE, browser, login, new_page  # noqa: F401
+from tests.browser import DESKTOP, PHONE, login, new_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PROFILES = [("phone", PHONE), ("desktop", DESKTOP)]
@@ -77,7 +77,7 @@ def toggle_every_layer(page):
 
 @pytest.mark.parametrize("profile_name, profile", PROFILES)
 def test_public_map_layers_toggle_without_foreign_assets(
-    browser, live_server, with_reports, profile_name, profile  # noqa: F811
+    browser, live_server, with_reports, profile_name, profile
 ):
     context, page, watch = new_page(browser, live_server, profile)
     page.goto("/carte/")
@@ -102,7 +102,7 @@ def test_public_map_layers_toggle_without_foreign_assets(
 
 
 @pytest.mark.parametrize("profile_name, profile", PROFILES)
-def test_pilot_map_filters_reload_layers(browser, live_server, with_reports, profile_name, profile):  # noqa: F811
+def test_pilot_map_filters_reload_layers(browser, live_server, with_reports, profile_name, profile):
     context, page, watch = new_page(browser, live_server, profile)
     login(page, "pilote.demo", "demo")
     page.goto("/carte/")
@@ -150,7 +150,7 @@ def test_pilot_map_filters_reload_layers(browser, live_server, with_reports, pro
 
 
 @pytest.mark.parametrize("profile_name, profile", PROFILES)
-def test_chantier_name_is_text_everywhere(browser, live_server, programme, profile_name, profile):  # noqa: F811
+def test_chantier_name_is_text_everywhere(browser, live_server, programme, profile_name, profile):
     from chantiers.models import Chantier
 
     chantier = Chantier.objects.get(slug="ehpad")
@@ -178,7 +178,7 @@ def test_chantier_name_is_text_everywhere(browser, live_server, programme, profi
     context.close()
 
 
-def test_downloaded_map_works_offline(browser, live_server, with_reports, client, tmp_path):  # noqa: F811
+def test_downloaded_map_works_offline(browser, live_server, with_reports, client, tmp_path):
     from chantiers.models import Chantier
 
     Chantier.objects.filter(slug="ehpad").update(nom=XSS)
@@ -207,7 +207,7 @@ def test_downloaded_map_works_offline(browser, live_server, with_reports, client
     context.close()
 
 
-def test_pilot_draws_a_chantier_with_geoman(browser, live_server, programme):  # noqa: F811
+def test_pilot_draws_a_chantier_with_geoman(browser, live_server, programme):
     from chantiers.models import Chantier
 
     context, page, watch = new_page(browser, live_server, DESKTOP)
@@ -235,7 +235,7 @@ def test_pilot_draws_a_chantier_with_geoman(browser, live_server, programme):  #
     context.close()
 
 
-def test_chantier_pages_at_phone_size(browser, live_server, programme):  # noqa: F811
+def test_chantier_pages_at_phone_size(browser, live_server, programme):
     from chantiers.models import Chantier
 
     context, page, watch = new_page(browser, live_server, PHONE)
@@ -257,7 +257,7 @@ def test_chantier_pages_at_phone_size(browser, live_server, programme):  # noqa:
     context.close()
 
 
-def test_carte_popup_escapes_text(browser, live_server, demo):  # noqa: F811
+def test_carte_popup_escapes_text(browser, live_server, demo):
     from territoire.models import Equipement
 
     Equipement.objects.filter(nom__startswith="Gymnase").update(nom="<img src=x onerror=window.__xss=1>")

@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from signalements.models import Photo, Signalement
-from tests.browser import PHONE, browser, login, new_page  # noqa: F401
+from tests.browser import PHONE, login, new_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 IN_QPV = {"latitude": 48.7781, "longitude": 5.1702, "accuracy": 12}
@@ -23,6 +23,19 @@ def jpeg_bytes():
     return buffer.getvalue()
 
 
+def wait_for_row(query, seconds=15):
+    """The live server commits in its own thread: poll until the row is there."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        row = query()
+        if row is not None:
+            return row
+        time.sleep(0.2)
+    raise AssertionError("rien n'est arrivé sur le serveur")
+
+
 def waiting(page):
     return int(page.locator("#outbox-count").get_attribute("data-count"))
 
@@ -33,7 +46,7 @@ def choose_category(page, top, sub=None):
         page.locator(f".tuile[data-slug='{sub}']").click()
 
 
-def test_offline_reports_survive_a_reload_and_arrive_once(browser, live_server, routed_live):  # noqa: F811
+def test_offline_reports_survive_a_reload_and_arrive_once(browser, live_server, routed_live):
     context, page, watch = new_page(browser, live_server, PHONE, geolocation=IN_QPV,
                                     permissions=["geolocation"])
     login(page, "agent.demo", "demo")
@@ -87,7 +100,7 @@ def test_offline_reports_survive_a_reload_and_arrive_once(browser, live_server, 
     context.close()
 
 
-def test_duplicate_warning_lets_the_agent_confirm_instead(browser, live_server, routed_live):  # noqa: F811
+def test_duplicate_warning_lets_the_agent_confirm_instead(browser, live_server, routed_live):
     from datetime import timedelta
 
     from django.contrib.gis.geos import Point
@@ -118,7 +131,7 @@ def test_duplicate_warning_lets_the_agent_confirm_instead(browser, live_server, 
     context.close()
 
 
-def test_tapping_the_map_moves_the_pin_to_a_manual_position(browser, live_server, routed_live):  # noqa: F811
+def test_tapping_the_map_moves_the_pin_to_a_manual_position(browser, live_server, routed_live):
     context, page, watch = new_page(browser, live_server, PHONE, geolocation=IN_QPV,
                                     permissions=["geolocation"], service_workers="block")
     login(page, "agent.demo", "demo")
@@ -131,8 +144,8 @@ def test_tapping_the_map_moves_the_pin_to_a_manual_position(browser, live_server
     assert (after["x"], after["y"]) != (before["x"], before["y"])
     choose_category(page, "autre")
     page.click("#envoyer")
-    page.wait_for_function("document.querySelector('#outbox-count').dataset.count === '0'", timeout=15000)
-    report = Signalement.objects.get()
+    page.wait_for_selector("#confirmation:has-text('Signalement enregistré')")
+    report = wait_for_row(lambda: Signalement.objects.first())
     assert report.precision_m is None  # placed by hand: no GPS accuracy claimed
     assert watch.errors == []
     context.close()
