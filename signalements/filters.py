@@ -1,4 +1,7 @@
+from datetime import datetime, time, timedelta
+
 import django_filters
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework.exceptions import ValidationError
 
@@ -11,11 +14,22 @@ class DateBoundFilter(django_filters.CharFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        parsed = parse_datetime(value) or parse_date(value)
+        try:
+            parsed = parse_datetime(value) or parse_date(value)
+        except ValueError:
+            parsed = None
         if parsed is None:
             raise ValidationError({self.field_name_param: [
                 f"Date illisible « {value} » : attendu AAAA-MM-JJ ou ISO 8601."]})
-        return qs.filter(**{f"{self.field_name}__{self.lookup_expr}": parsed})
+        lookup = self.lookup_expr
+        if not isinstance(parsed, datetime):
+            # A bare date means the whole local day, up to its last second for "jusqu'à".
+            if lookup == "lte":
+                parsed, lookup = parsed + timedelta(days=1), "lt"
+            parsed = datetime.combine(parsed, time.min)
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed)
+        return qs.filter(**{f"{self.field_name}__{lookup}": parsed})
 
     def __init__(self, *args, param=None, **kwargs):
         self.field_name_param = param

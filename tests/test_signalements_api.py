@@ -251,3 +251,11 @@ def test_categories_endpoint(api, routed):
     assert {"proprete", "tranquillite", "parties-communes-ascenseur", "autre"} <= slugs
     tranquillite = next(c for c in cats if c["slug"] == "tranquillite")
     assert tranquillite["sensible"] is True and tranquillite["acteur_defaut"] == "ddsp"
+
+
+def test_period_bounds_are_whole_local_days(agent_api):
+    post(agent_api, feature())
+    today = timezone.localdate().isoformat()
+    assert agent_api.get("/api/v1/signalements/", {"jusqua": today}).json()["count"] == 1
+    assert agent_api.get("/api/v1/signalements/", {"depuis": today, "jusqua": today}).json()["count"] == 1
+    assert agent_api.get("/api/v1/signalements/", {"depuis": "2026-13-45"}).status_code == 400
