@@ -10,7 +10,7 @@ from django.utils import timezone
 from PIL import Image
 
 from signalements.marches.models import Annotation, MarcheExploratoire, Score
-from tests.browser import DESKTOP, PHONE, browser, login, new_page  # noqa: F401
+from tests.browser import DESKTOP, PHONE, login, new_page
 from tests.factories import EtapeFactory, MarcheFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,7 +38,7 @@ def jpeg_bytes():
     return buffer.getvalue()
 
 
-def join(browser, live_server, pseudo, genre, **extra):  # noqa: F811
+def join(browser, live_server, pseudo, genre, **extra):
     context, page, watch = new_page(browser, live_server, PHONE, geolocation=IN_QPV,
                                     permissions=["geolocation"], **extra)
     page.goto("/marches/rejoindre/?code=CSC3MR")
@@ -64,7 +64,7 @@ def waiting(page):
     return int(page.locator("#outbox-count").get_attribute("data-count"))
 
 
-def test_two_phones_and_the_facilitator_and_a_network_gap(browser, live_server, walk):  # noqa: F811
+def test_two_phones_and_the_facilitator_and_a_network_gap(browser, live_server, walk):
     facilitator, screen, screen_watch = new_page(browser, live_server, DESKTOP)
     login(screen, "pilote.demo", "demo")
     screen.goto(f"/marches/{walk.pk}/animer/")
@@ -153,7 +153,7 @@ def test_two_phones_and_the_facilitator_and_a_network_gap(browser, live_server, 
         context.close()
 
 
-def test_the_restitution_report_prints_cleanly(browser, live_server, users):  # noqa: F811
+def test_the_restitution_report_prints_cleanly(browser, live_server, users):
     from signalements.marches import demo
 
     demo.load()
@@ -173,7 +173,7 @@ def test_the_restitution_report_prints_cleanly(browser, live_server, users):  # 
     context.close()
 
 
-def test_the_walk_page_shows_the_code_and_qr(browser, live_server, walk):  # noqa: F811
+def test_the_walk_page_shows_the_code_and_qr(browser, live_server, walk):
     context, page, watch = new_page(browser, live_server, DESKTOP)
     login(page, "pilote.demo", "demo")
     page.goto(f"/marches/{walk.pk}/")
