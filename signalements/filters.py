@@ -15,7 +15,8 @@ class DateBoundFilter(django_filters.CharFilter):
         if not value:
             return qs
         try:
-            parsed = parse_datetime(value) or parse_date(value)
+            # Python 3.11 reads "2026-11-25" as a datetime at midnight: try the day first.
+            parsed = parse_date(value) if len(value.strip()) == 10 else parse_datetime(value)
         except ValueError:
             parsed = None
         if parsed is None:
