@@ -40,6 +40,7 @@ db:
 
 migrate:
 	@$(PY) manage.py migrate --no-input -v0
+	@$(PY) manage.py createcachetable
 
 demo:
 	@$(PY) manage.py charger_demo

@@ -1,11 +1,14 @@
+import uuid
+
 from django import forms
 from django.contrib.gis.geos import GEOSGeometry
+from django.core.files.base import ContentFile
 from django.utils.text import slugify
 
+from commun import photos
 from territoire.models import Acteur, Territoire
 
 from .geometry import parse_geojson
-from .images import PhotoRefusee, reencode
 from .models import Chantier, Jalon, PhotoChantier, Proposition, Statut, Type
 
 
@@ -105,10 +108,11 @@ class PhotoField(forms.FileField):
         if not upload or upload is initial:
             return upload
         try:
-            content, width, height = reencode(upload)
-        except PhotoRefusee as exc:
-            raise forms.ValidationError(exc.messages[0], code="photo") from None
-        content.largeur, content.hauteur = width, height
+            processed = photos.process(photos.read_upload(upload))
+        except photos.PhotoRefusee as exc:
+            raise forms.ValidationError(str(exc), code="photo") from None
+        content = ContentFile(processed.image, name=f"{uuid.uuid4().hex}.jpg")
+        content.largeur, content.hauteur = processed.largeur, processed.hauteur
         return content
 
 

@@ -144,3 +144,27 @@ class ApiGeometryField(GeometryField):
         kwargs.setdefault("source", "geom_api")
         kwargs.setdefault("read_only", True)
         super().__init__(**kwargs)
+
+
+def photo_bytes(request):
+    """The photo of an upload request (raw body or multipart `photo`), size-checked."""
+    from commun import photos
+
+    upload = request.data.get("photo") or request.data.get("file")
+    if upload is None:
+        raise exceptions.ValidationError({"photo": ["Aucune photo dans la requête."]})
+    try:
+        return photos.read_upload(upload)
+    except photos.PhotoRefusee as exc:
+        raise exceptions.ValidationError({"photo": [str(exc)]}) from None
+
+
+def client_ip(request):
+    """The client's address: REMOTE_ADDR, or behind NUM_PROXIES trusted proxies the
+    matching entry of X-Forwarded-For (counted from the right, which the proxies wrote)."""
+    count = settings.NUM_PROXIES
+    if count:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if len(forwarded) >= count:
+            return forwarded[-count]
+    return request.META.get("REMOTE_ADDR", "") or "inconnue"

@@ -154,6 +154,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "commun.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"auth": "20/min", "code_marche": "10/min"},
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")) or None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API du quartier — GUSP, renouvellement urbain, marches exploratoires",
@@ -175,7 +176,17 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gusp@localhost")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The database cache is shared by every gunicorn worker: rate limits (token, walk codes)
+# count across workers. `manage.py createcachetable` creates it (make run/test do).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cache_quartier",
+    }
+}
+# Behind N trusted reverse proxies, the client address is the Nth from the right of
+# X-Forwarded-For; with 0 (direct exposure) only REMOTE_ADDR is believed.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 
 # Production protections (`manage.py check --deploy`); each can be relaxed from the
 # environment behind a TLS-terminating proxy.

@@ -15,9 +15,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from commun import photos as photo_intake
 from territoire.models import Acteur, Secteur, Territoire
 
-from . import photos as photo_intake
 from .models import Categorie, Evenement, RegleRoutage, Signalement, Source, Statut
 from .services import route_to_acteur
 

@@ -17,9 +17,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 
+from commun import photos as photo_intake
 from territoire.models import Secteur
 
-from . import photos as photo_intake
 from . import services
 from .forms import CommentaireForm, DoublonForm, ReaffectationForm, StatutForm, TriageFiltreForm
 from .models import OUVERTS, Categorie, Evenement, Photo
@@ -233,10 +233,7 @@ def agir(request, uuid, action):
 def _photo_from_form(request, signalement, upload):
     if not upload:
         return None
-    if upload.size > photo_intake.MAX_BYTES:
-        raise photo_intake.PhotoRefusee(
-            f"Photo trop lourde ({upload.size / 1024 / 1024:.1f} Mo) : 15 Mo au maximum.")
-    processed = photo_intake.process(upload.read())
+    processed = photo_intake.process(photo_intake.read_upload(upload))
     return save_photo(signalement, uuidlib.uuid4(), processed, request.user,
                       event_comment="Photo jointe au changement de statut")
 

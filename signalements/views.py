@@ -3,29 +3,29 @@
 import json
 import uuid as uuidlib
 
-from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.db.models.functions import AsGeoJSON, Distance
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FileUploadParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from commun import photos as photo_intake
 from commun import roles
-from commun.api import BBoxFilter
+from commun.api import BBoxFilter, photo_bytes
 from commun.geo import with_api_geom
 
-from . import photos as photo_intake
 from . import services
 from .filters import SignalementFilter
 from .indicateurs import resolved_by_sector
-from .models import Categorie, Evenement, Photo, Signalement, Source
+from .models import Categorie, Evenement, Photo, Signalement, Source, Statut
 from .permissions import can_act, can_report, can_view, visible_signalements
 from .serializers import (
     CategorieSerializer,
@@ -74,6 +74,18 @@ class SignalementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
 
     def get_serializer_class(self):
         return SignalementListSerializer if self.action == "list" else SignalementSerializer
+
+    def list(self, request, *args, **kwargs):
+        """Map layers ask for thousands of features: build them from one SQL row each.
+
+        PostGIS writes each geometry as GeoJSON (AsGeoJSON of the WGS84 transform) and the
+        properties come from `values()`, so no model instance, GEOS object or nested
+        serializer is made per feature. The output is the list serializer's, field for field.
+        """
+        qs = self.filter_queryset(self.get_queryset())
+        rows = qs.annotate(geojson=AsGeoJSON("geom_api", precision=7)).values(*LIST_VALUES)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response({"features": [feature_from_row(r) for r in page]})
 
     def get_object(self):
         try:
@@ -186,6 +198,39 @@ class SignalementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
+LIST_VALUES = [
+    "uuid", "geojson", "categorie__slug", "categorie__nom", "categorie__parent__nom", "statut",
+    "acteur__slug", "acteur__sigle", "acteur__nom", "secteur__slug", "source", "observe_le", "cree_le",
+    "echeance", "sensible",
+]
+_datetime = serializers.DateTimeField()
+STATUT_LABELS = dict(Statut.choices)
+
+
+def feature_from_row(row):
+    """One GeoJSON feature, as SignalementListSerializer writes it, from a `values()` row."""
+    parent = row["categorie__parent__nom"]
+    return {
+        "id": str(row["uuid"]),
+        "type": "Feature",
+        "geometry": json.loads(row["geojson"]),
+        "properties": {
+            "categorie": row["categorie__slug"],
+            "categorie_nom": f"{parent} › {row['categorie__nom']}" if parent else row["categorie__nom"],
+            "statut": row["statut"],
+            "statut_libelle": str(STATUT_LABELS[row["statut"]]),
+            "acteur": row["acteur__slug"],
+            "acteur_nom": (row["acteur__sigle"] or row["acteur__nom"]) if row["acteur__slug"] else None,
+            "secteur": row["secteur__slug"],
+            "source": row["source"],
+            "observe_le": _datetime.to_representation(row["observe_le"]),
+            "cree_le": _datetime.to_representation(row["cree_le"]),
+            "echeance": _datetime.to_representation(row["echeance"]) if row["echeance"] else None,
+            "sensible": row["sensible"],
+        },
+    }
+
+
 class PhotoUploadView(APIView):
     """`PUT /api/v1/signalements/<uuid>/photos/<photo_uuid>`: idempotent photo upload.
 
@@ -201,13 +246,7 @@ class PhotoUploadView(APIView):
         signalement = get_object_or_404(visible_signalements(request.user), uuid=uuid)
         if not (signalement.auteur_id == request.user.id or can_act(request.user, signalement)):
             raise PermissionDenied("Seul l'auteur ou le service en charge peut ajouter une photo.")
-        upload = request.data.get("photo") or request.data.get("file")
-        if upload is None:
-            raise ValidationError({"photo": ["Aucune photo dans la requête."]})
-        if upload.size > photo_intake.MAX_BYTES:
-            raise ValidationError({"photo": [
-                f"Photo trop lourde ({upload.size / 1024 / 1024:.1f} Mo) : 15 Mo au maximum."]})
-        raw = upload.read()
+        raw = photo_bytes(request)
         digest = photo_intake.sha256(raw)
         existing = Photo.objects.filter(uuid=photo_uuid).first()
         if existing:

@@ -124,3 +124,13 @@ def test_health_check_answers_any_host(client):
     response = client.get("/sante/", HTTP_HOST="10.0.0.7:8000")
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_client_ip_trusts_only_the_configured_proxies(rf, settings):
+    from commun.api import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.0.0.9", REMOTE_ADDR="10.0.0.1")
+    settings.NUM_PROXIES = 0
+    assert client_ip(request) == "10.0.0.1"  # a forged header is ignored
+    settings.NUM_PROXIES = 1
+    assert client_ip(request) == "10.0.0.9"  # what our one proxy saw

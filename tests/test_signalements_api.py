@@ -259,3 +259,15 @@ def test_period_bounds_are_whole_local_days(agent_api):
     assert agent_api.get("/api/v1/signalements/", {"jusqua": today}).json()["count"] == 1
     assert agent_api.get("/api/v1/signalements/", {"depuis": today, "jusqua": today}).json()["count"] == 1
     assert agent_api.get("/api/v1/signalements/", {"depuis": "2026-13-45"}).status_code == 400
+
+
+def test_fast_list_writes_exactly_what_the_serializer_writes(agent_api, users):
+    from commun.geo import with_api_geom
+    from signalements.serializers import SignalementListSerializer
+
+    post(agent_api, feature(categorie="parties-communes-hall"))
+    post(agent_api, feature(*BOURGOGNE, categorie="autre"))
+    listed = agent_api.get("/api/v1/signalements/").json()["features"]
+    qs = with_api_geom(Signalement.objects.order_by("-cree_le"))
+    expected = SignalementListSerializer(qs, many=True).data["features"]
+    assert [dict(f) for f in expected] == listed

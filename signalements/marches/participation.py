@@ -11,6 +11,8 @@ import time
 from django.core.cache import cache
 from django.db import transaction
 
+from commun.api import client_ip
+
 from .models import MarcheExploratoire, Participant, normalize_code
 
 SESSION_KEY = "marche_participant"
@@ -39,17 +41,12 @@ class TropDEssais(CodeRefuse):
         self.retry_after = int(retry_after)
 
 
-def _client_ip(request):
-    # REMOTE_ADDR only: X-Forwarded-For is trivially forged unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR", "") or "inconnue"
-
-
 def _recent(stamps, now):
     return [t for t in stamps if now - t < WINDOW_S]
 
 
 def _ip_key(request):
-    return f"marches:code-echecs:{_client_ip(request)}"
+    return f"marches:code-echecs:{client_ip(request)}"
 
 
 def check_not_blocked(request):

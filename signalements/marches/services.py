@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
 from django.utils import timezone
 
-from signalements import photos as photo_intake
+from commun import photos as photo_intake
 from signalements.models import Source
 from signalements.services import create_signalement
 
@@ -188,8 +188,8 @@ def promote_to_signalement(annotation, *, categorie, auteur, description=""):
     A line or a zone is reported at a point on its surface (PostGIS). The report's UUID
     derives from the annotation's, so a second click cannot make a second report.
     """
+    from commun.photos import PhotoTraitee
     from signalements.models import Signalement
-    from signalements.photos import PhotoTraitee
     from signalements.views import save_photo
 
     with transaction.atomic():

@@ -13,9 +13,9 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.parsers import FileUploadParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from commun.api import BBoxFilter
+from commun import photos as photo_intake
+from commun.api import BBoxFilter, photo_bytes
 from commun.geo import with_api_geom
-from signalements import photos as photo_intake
 
 from . import services
 from .models import Annotation, Etape, MarcheExploratoire, Preconisation, Reponse, Score
@@ -221,14 +221,9 @@ class AnnotationViewSet(WalkScoped, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         annotation = self.get_object()
         if annotation.participant_id != participant.pk:
             raise PermissionDenied("Seule la personne qui a fait l'annotation peut y joindre une photo.")
-        upload = request.data.get("photo") or request.data.get("file")
-        if upload is None:
-            raise ValidationError({"photo": ["Aucune photo dans la requête."]})
-        if upload.size > photo_intake.MAX_BYTES:
-            raise ValidationError({"photo": [
-                f"Photo trop lourde ({upload.size / 1024 / 1024:.1f} Mo) : 15 Mo au maximum."]})
+        raw = photo_bytes(request)
         try:
-            annotation, created = services.attach_photo(annotation, photo_uuid, upload.read())
+            annotation, created = services.attach_photo(annotation, photo_uuid, raw)
         except services.Conflit as exc:
             return conflict(str(exc), field="photo_uuid")
         except photo_intake.PhotoRefusee as exc:

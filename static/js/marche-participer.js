@@ -403,15 +403,13 @@
    * visit (the redirect after joining) happens before it is installed: store this page
    * in the worker's cache now, so a network gap right after joining still finds it. */
   function keepForOffline() {
-    if (!window.caches) { return Promise.resolve(); }
-    return navigator.serviceWorker.ready.then(function () {
-      return caches.keys();
-    }).then(function (keys) {
-      var name = keys.filter(function (k) { return k.indexOf("quartier-") === 0; }).sort().pop();
-      if (!name) { return null; }
-      return fetch(location.pathname, { credentials: "same-origin", redirect: "manual" }).then(function (response) {
-        if (!response.ok) { return null; }
-        return caches.open(name).then(function (cache) { return cache.put(location.pathname, response); });
+    return navigator.serviceWorker.ready.then(function (registration) {
+      return new Promise(function (resolve, reject) {
+        var channel = new MessageChannel();
+        channel.port1.onmessage = function (event) {
+          if (event.data && event.data.ok) { resolve(); } else { reject(new Error("refusé par le service worker")); }
+        };
+        registration.active.postMessage({ type: "garder", url: location.pathname }, [channel.port2]);
       });
     }).then(function () {
       root.setAttribute("data-hors-ligne", "1");

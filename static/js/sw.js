@@ -77,3 +77,20 @@ self.addEventListener("fetch", function (event) {
     );
   }
 });
+
+/* A page asks to be kept for offline use (a page first opened before the worker
+ * controlled it, such as a walk's participant page right after joining). */
+self.addEventListener("message", function (event) {
+  var data = event.data || {};
+  if (data.type !== "garder" || !data.url) { return; }
+  var url = new URL(data.url, self.location.origin);
+  var reply = function (ok) { if (event.ports && event.ports[0]) { event.ports[0].postMessage({ ok: ok }); } };
+  if (url.origin !== self.location.origin || !isOfflinePage(url)) { reply(false); return; }
+  event.waitUntil(
+    fetch(url.pathname, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok || response.redirected) { reply(false); return null; }
+      return caches.open(CACHE).then(function (cache) { return cache.put(url.pathname, response); })
+        .then(function () { reply(true); });
+    }).catch(function () { reply(false); })
+  );
+});

@@ -1,4 +1,6 @@
-"""Photo intake: read the EXIF position, apply orientation, strip every metadata, resize.
+"""Photo intake for every upload (reports, walks, chantiers, proposals).
+
+Read the EXIF position, apply orientation, strip every metadata, resize.
 
 Pillow re-encodes the pixels into a fresh JPEG written without `exif=`, so nothing of
 the original file's metadata (EXIF, GPS, XMP, comments) survives.
@@ -111,3 +113,14 @@ def process(data):
     full, (w, h) = _encode(image, MAX_SIDE)
     thumb, _ = _encode(image, THUMB_SIDE)
     return PhotoTraitee(full, thumb, w, h, sha256(data), exif_lonlat)
+
+
+def read_upload(upload):
+    """Bytes of an uploaded file, refusing oversized ones before reading them whole."""
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_BYTES:
+        raise PhotoRefusee(f"Photo trop lourde ({size / 1024 / 1024:.1f} Mo) : 15 Mo au maximum.")
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise PhotoRefusee("Photo trop lourde : 15 Mo au maximum.")
+    return data
