@@ -353,3 +353,21 @@ def _register_core_exports():
 
 _register_core_exports()
 
+
+
+def tableau_de_bord(request):
+    """Indicators for a GUSP review or a comité de pilotage (pilots only)."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.core.exceptions import PermissionDenied
+
+    from .tableau import dashboard
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not roles.is_pilote(request.user):
+        raise PermissionDenied
+    try:
+        months = min(max(int(request.GET.get("mois", 12)), 1), 60)
+    except ValueError:
+        months = 12
+    return render(request, "commun/tableau_de_bord.html", {"mois": months, **dashboard(months)})

@@ -54,6 +54,7 @@ api_patterns = [
 urlpatterns = [
     path("", commun_views.accueil, name="accueil"),
     path("carte/", commun_views.carte, name="carte"),
+    path("tableau-de-bord/", commun_views.tableau_de_bord, name="tableau-de-bord"),
     path("carte/telecharger/", commun_views.carte_telecharger, name="carte-telecharger"),
     path("chantiers/", include("chantiers.urls")),
     path("comptes/connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

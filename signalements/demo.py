@@ -223,4 +223,7 @@ def _add_photos(rng, reports):
         buffer = io.BytesIO()
         image.save(buffer, format="JPEG", quality=80)
         processed = photo_intake.process(buffer.getvalue())
-        save_photo(report, uuid.uuid5(NAMESPACE, f"photo-{i}"), processed, report.auteur)
+        photo = save_photo(report, uuid.uuid5(NAMESPACE, f"photo-{i}"), processed, report.auteur)
+        # Taken with the report: the history shows it right after the creation.
+        report.refresh_from_db(fields=["cree_le"])
+        Evenement.objects.filter(photo=photo).update(cree_le=report.cree_le + timedelta(seconds=2))

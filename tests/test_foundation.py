@@ -134,3 +134,42 @@ def test_client_ip_trusts_only_the_configured_proxies(rf, settings):
     assert client_ip(request) == "10.0.0.1"  # a forged header is ignored
     settings.NUM_PROXIES = 1
     assert client_ip(request) == "10.0.0.9"  # what our one proxy saw
+
+
+def test_tableau_de_bord_is_for_pilots_and_adds_up(client, users, django_assert_max_num_queries):
+    from datetime import timedelta
+
+    from django.contrib.gis.geos import Point
+    from django.utils import timezone
+
+    from signalements.models import Categorie, Signalement, Statut
+    from signalements.services import create_signalement
+
+    cat = Categorie.objects.get(slug="depots-sauvage")
+    made = [create_signalement(auteur=users["agent.demo"], point=Point(5.17, 48.778, srid=4326), categorie=cat,
+                               observe_le=timezone.now() - timedelta(hours=1)) for _ in range(4)]
+    # One resolved in 2 days (within the 5-day target), one in 8 days (late), one open and late.
+    now = timezone.now()
+    Signalement.objects.filter(pk=made[0].pk).update(
+        statut=Statut.RESOLU, cree_le=now - timedelta(days=10), echeance=now - timedelta(days=5),
+        resolu_le=now - timedelta(days=8))
+    Signalement.objects.filter(pk=made[1].pk).update(
+        statut=Statut.RESOLU, cree_le=now - timedelta(days=10), echeance=now - timedelta(days=5),
+        resolu_le=now - timedelta(days=2))
+    Signalement.objects.filter(pk=made[2].pk).update(echeance=now - timedelta(days=1))
+
+    assert client.get("/tableau-de-bord/").status_code == 302
+    client.force_login(users["ville.demo"])
+    assert client.get("/tableau-de-bord/").status_code == 403
+    client.force_login(users["pilote.demo"])
+    with django_assert_max_num_queries(25):
+        response = client.get("/tableau-de-bord/")
+    assert response.status_code == 200
+    figures = response.context["signalements"]
+    assert (figures["recus"], figures["resolus"], figures["ouverts"], figures["en_retard"]) == (4, 2, 2, 1)
+    assert figures["mediane_jours"] == 5.0  # median of 2 and 8 days
+    assert figures["dans_delai_pct"] == 50
+    dechets = next(r for r in figures["par_acteur"] if r["acteur"] == "Agglo déchets")
+    assert dechets["recus"] == 4
+    assert response.context["engagements"]["axes"][1]["total"] == 10  # prévention: lines 12 to 21
+    assert client.get("/tableau-de-bord/", {"mois": "abc"}).status_code == 200
