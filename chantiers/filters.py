@@ -1,23 +1,8 @@
 import django_filters
-from django import forms
+
+from commun.filters import FrenchDateFilter, MultipleChoiceCSVFilter
 
 from .models import Chantier, Proposition, Statut, Type
-
-
-class FrenchDateFilter(django_filters.DateFilter):
-    """An ISO date whose error message says what is expected, in French."""
-
-    field_class = forms.DateField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "error_messages", {"invalid": "Date illisible : format attendu AAAA-MM-JJ (ISO 8601)."}
-        )
-        super().__init__(*args, **kwargs)
-
-
-class MultipleChoiceCSVFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
-    """`?statut=travaux,etudes`: one or several values, comma-separated."""
 
 
 class ChantierFilter(django_filters.FilterSet):

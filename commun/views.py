@@ -291,31 +291,9 @@ def _signalements_queryset(request):
 
 
 def _signalement_filterset():
-    import django_filters
+    from signalements.filters import SignalementFilter
 
-    from chantiers.filters import FrenchDateFilter, MultipleChoiceCSVFilter
-    from signalements.models import Signalement, Statut
-
-    class SignalementExportFilter(django_filters.FilterSet):
-        """The reports API's filters, for exports."""
-
-        statut = MultipleChoiceCSVFilter(choices=Statut.choices)
-        categorie = django_filters.CharFilter(method="filter_categorie")
-        acteur = django_filters.CharFilter(field_name="acteur__slug")
-        secteur = django_filters.CharFilter(field_name="secteur__slug")
-        depuis = FrenchDateFilter(field_name="cree_le__date", lookup_expr="gte")
-        jusqua = FrenchDateFilter(field_name="cree_le__date", lookup_expr="lte")
-
-        class Meta:
-            model = Signalement
-            fields = ["statut", "categorie", "acteur", "secteur", "depuis", "jusqua"]
-
-        def filter_categorie(self, queryset, name, value):
-            from django.db.models import Q
-
-            return queryset.filter(Q(categorie__slug=value) | Q(categorie__parent__slug=value))
-
-    return SignalementExportFilter
+    return SignalementFilter
 
 
 def _register_core_exports():

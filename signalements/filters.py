@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework.exceptions import ValidationError
 
+from commun.filters import MultipleChoiceCSVFilter
+
 from .models import Signalement, Statut
 
 
@@ -38,7 +40,7 @@ class DateBoundFilter(django_filters.CharFilter):
 
 
 class SignalementFilter(django_filters.FilterSet):
-    statut = django_filters.MultipleChoiceFilter(choices=Statut.choices)
+    statut = MultipleChoiceCSVFilter(choices=Statut.choices)
     categorie = django_filters.CharFilter(method="filter_categorie")
     acteur = django_filters.CharFilter(field_name="acteur__slug")
     secteur = django_filters.CharFilter(field_name="secteur__slug")

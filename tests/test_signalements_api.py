@@ -271,3 +271,11 @@ def test_fast_list_writes_exactly_what_the_serializer_writes(agent_api, users):
     qs = with_api_geom(Signalement.objects.order_by("-cree_le"))
     expected = SignalementListSerializer(qs, many=True).data["features"]
     assert [dict(f) for f in expected] == listed
+
+
+def test_status_filter_takes_several_values(agent_api):
+    first = post(agent_api, feature()).json()["id"]
+    post(agent_api, feature(categorie="autre"))
+    Signalement.objects.filter(uuid=first).update(statut=Statut.EN_COURS)
+    assert agent_api.get("/api/v1/signalements/", {"statut": "transmis,en_cours"}).json()["count"] == 2
+    assert agent_api.get("/api/v1/signalements/", {"statut": "en_cours"}).json()["count"] == 1
