@@ -150,6 +150,13 @@ def photo_bytes(request):
     """The photo of an upload request (raw body or multipart `photo`), size-checked."""
     from commun import photos
 
+    try:
+        announced = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        announced = 0
+    if announced > photos.MAX_BYTES + 64 * 1024:  # refuse before reading a huge body
+        raise exceptions.ValidationError(
+            {"photo": [f"Photo trop lourde ({announced / 1024 / 1024:.1f} Mo) : 15 Mo au maximum."]})
     upload = request.data.get("photo") or request.data.get("file")
     if upload is None:
         raise exceptions.ValidationError({"photo": ["Aucune photo dans la requête."]})

@@ -11,6 +11,12 @@ def handler404(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+def handler400(request, exception=None):
+    if request.path.startswith("/api/"):
+        return json_error(400, "Requête invalide (trop volumineuse ou mal formée).")
+    return render(request, "400.html", status=400)
+
+
 def handler500(request):
     if request.path.startswith("/api/"):
         return json_error(500, "Erreur interne du serveur.")

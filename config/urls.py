@@ -65,5 +65,6 @@ urlpatterns = [
     path("", include("signalements.marches.urls")),
 ]
 
+handler400 = "commun.views_errors.handler400"
 handler404 = "commun.views_errors.handler404"
 handler500 = "commun.views_errors.handler500"
