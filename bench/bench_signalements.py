@@ -157,7 +157,8 @@ def main():
     print(f"Préparation de la base {args.db.rsplit('/', 1)[-1]} …", flush=True)
     subprocess.run([PY, "scripts/ensure_db.py"], cwd=ROOT, env=e, check=True, stdout=subprocess.DEVNULL)
     manage(e, "migrate", "--no-input", "-v0")
-    django_shell(e, "from signalements.models import Signalement; Signalement.objects.all().delete(); print(0)")
+    django_shell(e, "from django.db import connection; c = connection.cursor();"
+                    " c.execute('TRUNCATE signalements_signalement CASCADE'); print(0)")
     django_shell(e, "from territoire import demo; demo.load(); from signalements import demo as d;"
                     " d.configure_routing(); print(0)")
     token = django_shell(e, "from rest_framework.authtoken.models import Token;"

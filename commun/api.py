@@ -3,6 +3,7 @@
 import math
 
 from django.conf import settings
+from django.contrib.gis.db.models.functions import Transform
 from django.contrib.gis.geos import Polygon
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
@@ -105,6 +106,11 @@ class BBoxFilter(filters.BaseFilterBackend):
         polygon, srid = parse_bbox(raw)
         polygon.srid = srid
         field = getattr(view, "bbox_filter_field", "geom")
+        if getattr(view, "bbox_points_wgs84_index", False):
+            # Points against a WGS84 rectangle: the bounding-box operator is exact, and a
+            # GiST index on ST_Transform(geom, 4326) answers it without reprojecting
+            # every row (the count of a 100,000-report page, mostly).
+            return queryset.annotate(_bbox_geom=Transform(field, srid)).filter(_bbox_geom__bboverlaps=polygon)
         return queryset.filter(**{f"{field}__intersects": polygon})
 
     def get_schema_operation_parameters(self, view):

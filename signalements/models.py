@@ -2,6 +2,8 @@ import uuid
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.gis.db.models.functions import Transform
+from django.contrib.postgres.indexes import GistIndex
 from django.utils.translation import gettext_lazy as _
 
 from territoire.models import Acteur, Secteur, Territoire
@@ -135,6 +137,8 @@ class Signalement(models.Model):
         indexes = [
             models.Index(fields=["categorie", "statut"]),
             models.Index(fields=["acteur", "statut"]),
+            # bbox requests come in WGS84: see commun.api.BBoxFilter.
+            GistIndex(Transform("geom", 4326), name="signalement_geom_4326_gist"),
         ]
 
     def __str__(self):

@@ -65,6 +65,7 @@ class SignalementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     filterset_class = SignalementFilter
     lookup_field = "uuid"
     parser_classes = [JSONParser]
+    bbox_points_wgs84_index = True
 
     def get_queryset(self):
         qs = Signalement.objects.select_related("categorie__parent", "acteur", "secteur")
