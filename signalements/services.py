@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from chantiers.models import TERMINES, Chantier
 from territoire.models import Acteur, Secteur, Territoire
 
 from .models import OUVERTS, Evenement, RegleRoutage, Signalement, Source, Statut
@@ -54,15 +55,10 @@ def secteur_at(point, territoire_id):
 
 
 def nearest_chantier_maitre_ouvrage(point):
-    """The maître d'ouvrage of the nearest operation within 300 m, if chantiers exist."""
-    try:
-        from chantiers.models import Chantier
-    except ImportError:  # pragma: no cover - the chantiers app always ships its model
-        return None
-    if not hasattr(Chantier, "maitre_ouvrage"):
-        return None
+    """The maître d'ouvrage of the nearest unfinished operation within 300 m, if any."""
     chantier = (
         Chantier.objects.filter(geom__dwithin=(point, D(m=CHANTIER_RADIUS_M)), maitre_ouvrage__isnull=False)
+        .exclude(statut__in=TERMINES)
         .annotate(d=Distance("geom", point))
         .order_by("d")
         .select_related("maitre_ouvrage")

@@ -245,3 +245,21 @@ def test_admin_pages_for_categories_routing_and_reports(users, reports):
     page = pilote.get(f"/admin/signalements/signalement/{reports['ville'].pk}/change/")
     assert page.status_code == 200 and "vendor/ol/dist/ol.js" in page.content.decode()
     assert client_for(users["ville.demo"]).get("/admin/signalements/signalement/").status_code == 302
+
+
+def test_chantier_report_goes_to_the_nearest_unfinished_operation(users):
+    from chantiers.models import Chantier, Statut, Type
+    from territoire.models import Acteur, Territoire
+
+    territoire = Territoire.objects.get()
+    oph, ville = Acteur.objects.get(slug="oph"), Acteur.objects.get(slug="ville")
+    near = Point(5.1702, 48.778, srid=4326)  # ~15 m from the report
+    far = Point(5.1730, 48.778, srid=4326)  # ~220 m
+    Chantier.objects.create(nom="Démolition proche", slug="proche", type=Type.DEMOLITION, statut=Statut.LIVRE,
+                            geom=near, maitre_ouvrage=ville, territoire=territoire)
+    Chantier.objects.create(nom="Réhabilitation", slug="rehab", type=Type.REHABILITATION, statut=Statut.TRAVAUX,
+                            geom=far, maitre_ouvrage=oph, territoire=territoire)
+    s = report(users, "chantier-cloture")
+    assert s.acteur == oph  # the finished one nearby is skipped
+    other = report(users, "chantier-cloture", point=Point(5.1650, 48.7760, srid=4326))  # > 300 m from both
+    assert other.acteur.slug == "agglo-politique-ville"  # the category's default acteur
