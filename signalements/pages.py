@@ -35,6 +35,7 @@ OFFLINE_ASSETS = [
     "vendor/leaflet/dist/leaflet.js",
     "vendor/idb/build/umd.js",
     "js/outbox.js",
+    "js/photo.js",
     "js/signaler.js",
     "css/marches.css",
     "vendor/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css",

@@ -9,7 +9,6 @@
   var data = JSON.parse(document.getElementById("marche-data").textContent);
   var API = "/api/v1/marches/" + data.id + "/";
   var $ = function (id) { return document.getElementById(id); };
-  var MAX_SIDE = 2048;
   var state = { etape: null, forme: null, geometry: null, position: null, precision: null, photo: null, sent: [] };
   var map, route, me = null, meCircle = null, draft = null, sentLayer, pendingLayer, pickOnce = null;
 
@@ -206,18 +205,6 @@
 
   function round(v) { return Number(Number(v).toFixed(7)); }
 
-  function shrink(file) {
-    var load = window.createImageBitmap ? createImageBitmap(file) : Promise.reject(new Error("no bitmap"));
-    return load.then(function (bitmap) {
-      var scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
-      var canvas = document.createElement("canvas");
-      canvas.width = Math.round(bitmap.width * scale);
-      canvas.height = Math.round(bitmap.height * scale);
-      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-      return new Promise(function (resolve) { canvas.toBlob(resolve, "image/jpeg", 0.85); });
-    }).catch(function () { return file; });
-  }
-
   function onPhoto(event) {
     var file = event.target.files && event.target.files[0];
     var preview = $("photo-apercu");
@@ -228,7 +215,7 @@
       preview.appendChild(el("p", "Ce fichier n'est pas une image.", { "class": "erreur" }));
       return;
     }
-    shrink(file).then(function (blob) {
+    PhotoTerrain.shrink(file).then(function (blob) {
       state.photo = blob;
       var img = el("img", null, { alt: "Aperçu de la photo", "class": "apercu" });
       img.src = URL.createObjectURL(blob);

@@ -5,7 +5,6 @@
   var categories = JSON.parse(document.getElementById("categories-data").textContent);
   var state = { categorie: null, categorieNom: "", position: null, precision: null, manuel: false, photo: null };
   var $ = function (id) { return document.getElementById(id); };
-  var MAX_SIDE = 2048;
 
   function el(tag, text, attrs) {
     var node = document.createElement(tag);
@@ -61,18 +60,6 @@
   }
 
   /* 2. Photo: shrunk in the browser (canvas output carries no EXIF) before it waits. */
-  function shrink(file) {
-    var load = window.createImageBitmap ? createImageBitmap(file) : Promise.reject(new Error("no bitmap"));
-    return load.then(function (bitmap) {
-      var scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
-      var canvas = document.createElement("canvas");
-      canvas.width = Math.round(bitmap.width * scale);
-      canvas.height = Math.round(bitmap.height * scale);
-      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-      return new Promise(function (resolve) { canvas.toBlob(resolve, "image/jpeg", 0.85); });
-    }).catch(function () { return file; });
-  }
-
   function onPhoto(event) {
     var file = event.target.files && event.target.files[0];
     var preview = $("photo-apercu");
@@ -83,7 +70,7 @@
       preview.appendChild(el("p", "Ce fichier n'est pas une image.", { "class": "erreur" }));
       return;
     }
-    shrink(file).then(function (blob) {
+    PhotoTerrain.shrink(file).then(function (blob) {
       state.photo = blob;
       var img = el("img", null, { alt: "Aperçu de la photo", "class": "apercu" });
       img.src = URL.createObjectURL(blob);
