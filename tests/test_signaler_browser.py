@@ -77,6 +77,8 @@ def test_offline_reports_survive_a_reload_and_arrive_once(browser, live_server, 
     page.wait_for_function("document.querySelector('#outbox-count').dataset.count === '2'")
     page.click("#outbox-voir")
     assert page.locator("#outbox-liste li").count() == 2
+    # Everything the form shows came from the worker's cache, the pin's image included.
+    assert page.evaluate("document.querySelector('.leaflet-marker-icon').naturalWidth") > 0
     page.screenshot(path="test-artifacts/signaler-hors-ligne.png", full_page=True)
     assert Signalement.objects.count() == 0
 
