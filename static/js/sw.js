@@ -2,6 +2,7 @@
  * SW_CONFIG ({version, pages, assets}) is prepended by the server. API calls are never
  * cached: unsent work lives in the page's IndexedDB outbox, not here. */
 var CACHE = "quartier-" + SW_CONFIG.version;
+var NAVIGATION_TIMEOUT_MS = 4000;
 
 self.addEventListener("install", function (event) {
   event.waitUntil(
@@ -44,17 +45,24 @@ self.addEventListener("fetch", function (event) {
   if (url.origin !== self.location.origin) { return; }
 
   if (request.mode === "navigate" && isOfflinePage(url)) {
-    // Network first (fresh page when online), the cached copy when the network fails.
+    // Network first (a fresh page when online); on a weak network, the cached copy after
+    // NAVIGATION_TIMEOUT_MS, and whenever the network fails.
+    var network = fetch(request).then(function (response) {
+      if (response.ok && !response.redirected) {
+        var copy = response.clone();
+        caches.open(CACHE).then(function (cache) { cache.put(url.pathname, copy); });
+      }
+      return response;
+    });
+    network.catch(function () {});  // when the timeout won, a later failure is expected
+    var cached = caches.match(url.pathname);
+    var timeout = new Promise(function (resolve) {
+      setTimeout(function () { cached.then(function (hit) { if (hit) { resolve(hit); } }); }, NAVIGATION_TIMEOUT_MS);
+    });
     event.respondWith(
-      fetch(request).then(function (response) {
-        if (response.ok && !response.redirected) {
-          var copy = response.clone();
-          caches.open(CACHE).then(function (cache) { cache.put(url.pathname, copy); });
-        }
-        return response;
-      }).catch(function () {
-        return caches.match(url.pathname).then(function (cached) {
-          return cached || new Response("<!DOCTYPE html><html lang=fr><meta charset=utf-8><title>Hors ligne</title>"
+      Promise.race([network, timeout]).catch(function () {
+        return cached.then(function (hit) {
+          return hit || new Response("<!DOCTYPE html><html lang=fr><meta charset=utf-8><title>Hors ligne</title>"
             + "<p>Hors ligne : cette page n'a pas encore été ouverte avec du réseau.</p>",
             { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
         });
