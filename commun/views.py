@@ -8,9 +8,8 @@ professionals. Reports always go through `visible_signalements`.
 import json
 from urllib.parse import urlsplit
 
-from django.http import HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.test import RequestFactory
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -172,9 +171,12 @@ def _internal_get(request, url):
         match = resolve(parts.path)
     except Resolver404:
         return None
-    factory = RequestFactory()
-    sub = factory.get(parts.path, QueryDict(parts.query), HTTP_HOST=request.get_host(),
-                      secure=request.is_secure(), HTTP_ACCEPT="application/json")
+    sub = HttpRequest()
+    sub.method = "GET"
+    sub.path = sub.path_info = parts.path
+    sub.GET = QueryDict(parts.query)
+    sub.META = {**request.META, "QUERY_STRING": parts.query, "REQUEST_METHOD": "GET",
+                "PATH_INFO": parts.path, "HTTP_ACCEPT": "application/json"}
     sub.user = request.user
     sub.session = getattr(request, "session", None)
     response = match.func(sub, *match.args, **match.kwargs)
