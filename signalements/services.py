@@ -7,13 +7,12 @@ from datetime import UTC, timedelta
 from django.conf import settings
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.measure import D
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from chantiers.models import TERMINES, Chantier
-from territoire.models import Acteur, Secteur, Territoire
+from commun import courriels
+from territoire.models import Secteur, Territoire
 
 from .models import OUVERTS, Evenement, RegleRoutage, Signalement, Source, Statut
 
@@ -160,7 +159,7 @@ def transmit(signalement, acteur, auteur=None, commentaire=""):
         commentaire=commentaire,
     )
     if acteur and acteur.email:
-        transaction.on_commit(lambda: notify_acteur(signalement, acteur))
+        notify_acteur(signalement, acteur)
 
 
 def change_status(signalement, statut, auteur, commentaire="", photo=None):
@@ -222,9 +221,9 @@ def detail_url(signalement):
 
 
 def notify_acteur(signalement, acteur):
-    send_mail(
-        subject=f"[GUSP] Nouveau signalement : {signalement.categorie}",
-        message=(
+    courriels.envoyer(
+        f"[GUSP] Nouveau signalement : {signalement.categorie}",
+        (
             f"Un signalement vous est transmis.\n\n"
             f"Catégorie : {signalement.categorie}\n"
             f"Secteur : {signalement.secteur or 'hors secteur'}\n"
@@ -233,9 +232,7 @@ def notify_acteur(signalement, acteur):
             f"Délai cible : {signalement.categorie.delai_jours} jours\n\n"
             f"Traiter : {detail_url(signalement)}\n"
         ),
-        from_email=None,
-        recipient_list=[acteur.email],
-        fail_silently=True,
+        [acteur.email],
     )
 
 
@@ -245,19 +242,8 @@ def notify_reporter(signalement, auteur):
     if not reporter or not reporter.email or reporter == auteur:
         return
     label = signalement.get_statut_display()
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=f"[GUSP] Votre signalement est « {label} »",
-            message=(
-                f"Votre signalement ({signalement.categorie}) est maintenant : {label}.\n\n"
-                f"Suivi : {detail_url(signalement)}\n"
-            ),
-            from_email=None,
-            recipient_list=[reporter.email],
-            fail_silently=True,
-        )
+    courriels.envoyer(
+        f"[GUSP] Votre signalement est « {label} »",
+        f"Votre signalement ({signalement.categorie}) est maintenant : {label}.\n\nSuivi : {detail_url(signalement)}\n",
+        [reporter.email],
     )
-
-
-def acteurs_for_reassignment():
-    return Acteur.objects.exclude(email="").order_by("nom")

@@ -263,3 +263,37 @@ def test_chantier_report_goes_to_the_nearest_unfinished_operation(users):
     assert s.acteur == oph  # the finished one nearby is skipped
     other = report(users, "chantier-cloture", point=Point(5.1650, 48.7760, srid=4326))  # > 300 m from both
     assert other.acteur.slug == "agglo-politique-ville"  # the category's default acteur
+
+
+class BrokenMailServer:
+    """An e-mail backend whose server refuses everything (SMTP down)."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("serveur SMTP injoignable")
+
+
+def test_a_failed_email_is_kept_and_sent_later(users, settings, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    from commun.models import Courriel
+
+    settings.EMAIL_BACKEND = "tests.test_signalements_workflow.BrokenMailServer"
+    with django_capture_on_commit_callbacks(execute=True):
+        s = report(users, "depots-sauvage")
+    waiting = Courriel.objects.get()
+    assert waiting.envoye_le is None and waiting.tentatives == 1
+    assert "injoignable" in waiting.derniere_erreur
+    assert waiting.destinataires == ["dechets@agglo-bar-le-duc.example"]
+    assert s.statut == Statut.TRANSMIS  # the report itself is never held back by mail
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox.clear()
+    call_command("envoyer_courriels")
+    waiting.refresh_from_db()
+    assert waiting.envoye_le is not None and waiting.tentatives == 2
+    assert [m.to for m in mail.outbox] == [["dechets@agglo-bar-le-duc.example"]]
+    call_command("envoyer_courriels")
+    assert len(mail.outbox) == 1  # sent once, never twice
