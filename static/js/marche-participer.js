@@ -310,33 +310,10 @@
     $("envoyes-count").textContent = String(state.sent.length);
   }
 
-  var LABELS = { attente: "en attente", en_cours: "envoi en cours", conflit: "conflit", refuse: "refusé",
-                 connexion: "accès à la marche perdu" };
   var lastCount = -1;
 
-  function renderOutbox(items) {
+  function afterOutbox(items) {
     pending = items;
-    var count = $("outbox-count");
-    count.textContent = items.length;
-    count.setAttribute("data-count", String(items.length));
-    $("outbox-bandeau").classList.toggle("a-envoyer", items.length > 0);
-    var list = $("outbox-liste");
-    list.innerHTML = "";
-    items.forEach(function (item) {
-      var li = el("li", null, { "data-state": item.state });
-      li.appendChild(el("strong", item.label || "Envoi"));
-      li.appendChild(el("span", " — " + (LABELS[item.state] || item.state)));
-      if (item.error) { li.appendChild(el("div", item.error, { "class": "aide" })); }
-      if (item.state === "connexion") {
-        li.appendChild(el("a", "Rejoindre à nouveau la marche", { href: "/marches/rejoindre/" }));
-      }
-      if (item.state === "conflit" || item.state === "refuse") {
-        var retry = el("button", "Réessayer", { type: "button", "class": "lien-bouton" });
-        retry.addEventListener("click", function () { Outbox.retry(item.key); });
-        li.appendChild(retry);
-      }
-      list.appendChild(li);
-    });
     if (items.length < lastCount) { loadSent(); } else { renderMine(); }
     lastCount = items.length;
   }
@@ -354,19 +331,8 @@
     if (open) { panel.scrollIntoView({ block: "start" }); }
   }
 
-  function renderNetwork() {
-    var badge = $("reseau");
-    badge.textContent = navigator.onLine ? "En ligne" : "Hors ligne";
-    badge.className = "reseau " + (navigator.onLine ? "en-ligne" : "hors-ligne");
-  }
-
   $("ouvrir-grille").addEventListener("click", function () { toggle("grille", $("grille").hidden); toggle("annotation", false); });
   $("ouvrir-annotation").addEventListener("click", function () { toggle("annotation", $("annotation").hidden); toggle("grille", false); });
-  $("outbox-voir").addEventListener("click", function () {
-    var list = $("outbox-liste");
-    list.hidden = !list.hidden;
-    this.setAttribute("aria-expanded", String(!list.hidden));
-  });
   document.querySelectorAll("[data-forme]").forEach(function (b) {
     b.addEventListener("click", function () { chooseForme(b.getAttribute("data-forme"), b); });
   });
@@ -374,14 +340,14 @@
   $("annotation-photo").addEventListener("change", onPhoto);
   $("grille").addEventListener("submit", submitGrid);
   $("annotation").addEventListener("submit", submitAnnotation);
-  window.addEventListener("online", function () { renderNetwork(); });
-  window.addEventListener("offline", renderNetwork);
-
-  renderNetwork();
   initMap();
   renderEtapes();
   watchGps();
-  Outbox.onChange(renderOutbox);
+  Outbox.bandeau({
+    libelle: "Envoi",
+    connexion: { etat: "accès à la marche perdu", texte: "Rejoindre à nouveau la marche", href: "/marches/rejoindre/" },
+    apres: afterOutbox,
+  });
   Outbox.start();
   loadSent();
   root.setAttribute("data-pret", "1");

@@ -173,7 +173,7 @@
     }, ms === undefined ? delay : ms);
   }
 
-  function retry(key) {
+  function retry_(key) {
     return db().then(function (d) { return d.get(STORE, key); }).then(function (item) {
       if (!item) { return null; }
       item.state = "attente";
@@ -182,13 +182,75 @@
     });
   }
 
+  /* The banner of the field pages (#reseau, #outbox-count, #outbox-voir, #outbox-liste):
+   * the network state, the number waiting (always visible) and what went wrong for each.
+   * options: libelle (default item label), connexion {etat, texte, href} (what to do when
+   * the session is gone), supprimer (offer to drop a refused item), apres(items). */
+  function bandeau(options) {
+    var byId = function (id) { return document.getElementById(id); };
+    var labels = { attente: "en attente", en_cours: "envoi en cours", conflit: "conflit", refuse: "refusé",
+                   connexion: options.connexion.etat };
+    function node(tag, text, attrs) {
+      var n = document.createElement(tag);
+      if (text !== undefined && text !== null) { n.textContent = String(text); }
+      Object.keys(attrs || {}).forEach(function (k) { n.setAttribute(k, attrs[k]); });
+      return n;
+    }
+    function network() {
+      var badge = byId("reseau");
+      badge.textContent = navigator.onLine ? "En ligne" : "Hors ligne";
+      badge.className = "reseau " + (navigator.onLine ? "en-ligne" : "hors-ligne");
+    }
+    function render(items) {
+      var count = byId("outbox-count");
+      count.textContent = items.length;
+      count.setAttribute("data-count", String(items.length));
+      byId("outbox-bandeau").classList.toggle("a-envoyer", items.length > 0);
+      var list = byId("outbox-liste");
+      list.innerHTML = "";
+      items.forEach(function (item) {
+        var li = node("li", null, { "data-state": item.state });
+        li.appendChild(node("strong", item.label || options.libelle));
+        li.appendChild(node("span", " — " + (labels[item.state] || item.state)));
+        if (item.error) { li.appendChild(node("div", item.error, { "class": "aide" })); }
+        if (item.state === "connexion") {
+          li.appendChild(node("a", options.connexion.texte, { href: options.connexion.href }));
+        }
+        if (item.state === "conflit" || item.state === "refuse") {
+          var retry = node("button", "Réessayer", { type: "button", "class": "lien-bouton" });
+          retry.addEventListener("click", function () { retry_(item.key); });
+          li.appendChild(retry);
+          if (options.supprimer) {
+            var drop = node("button", "Supprimer", { type: "button", "class": "lien-bouton" });
+            drop.addEventListener("click", function () {
+              if (window.confirm("Supprimer définitivement cet envoi ? Il ne pourra pas être récupéré.")) { remove(item.key); }
+            });
+            li.appendChild(drop);
+          }
+        }
+        list.appendChild(li);
+      });
+      if (options.apres) { options.apres(items); }
+    }
+    byId("outbox-voir").addEventListener("click", function () {
+      var list = byId("outbox-liste");
+      list.hidden = !list.hidden;
+      this.setAttribute("aria-expanded", String(!list.hidden));
+    });
+    window.addEventListener("online", network);
+    window.addEventListener("offline", network);
+    network();
+    listeners.push(render);
+    notify();
+  }
+
   window.addEventListener("online", function () { delay = 15000; flushSoon(0); });
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible") { flushSoon(0); }
   });
 
   window.Outbox = {
-    add: add, list: list, remove: remove, flush: flush, retry: retry,
+    add: add, list: list, remove: remove, flush: flush, retry: retry_, bandeau: bandeau,
     count: function () { return list().then(function (items) { return items.length; }); },
     onChange: function (cb) { listeners.push(cb); notify(); },
     start: function () { flushSoon(0); },

@@ -236,60 +236,17 @@
     window.scrollTo(0, 0);
   }
 
-  /* The number waiting is always visible, with what went wrong for each. */
-  var LABELS = { attente: "en attente", en_cours: "envoi en cours", conflit: "conflit", refuse: "refusé",
-                 connexion: "reconnexion nécessaire" };
-
-  function renderOutbox(items) {
-    var count = $("outbox-count");
-    count.textContent = items.length;
-    count.setAttribute("data-count", String(items.length));
-    $("outbox-bandeau").classList.toggle("a-envoyer", items.length > 0);
-    var list = $("outbox-liste");
-    list.innerHTML = "";
-    items.forEach(function (item) {
-      var li = el("li", null, { "data-state": item.state });
-      li.appendChild(el("strong", item.label || "Signalement"));
-      li.appendChild(el("span", " — " + (LABELS[item.state] || item.state)));
-      if (item.error) { li.appendChild(el("div", item.error, { "class": "aide" })); }
-      if (item.state === "connexion") {
-        li.appendChild(el("a", "Se reconnecter", { href: "/comptes/connexion/?next=/signaler/" }));
-      }
-      if (item.state === "conflit" || item.state === "refuse") {
-        var retry = el("button", "Réessayer", { type: "button", "class": "lien-bouton" });
-        retry.addEventListener("click", function () { Outbox.retry(item.key); });
-        var drop = el("button", "Supprimer", { type: "button", "class": "lien-bouton" });
-        drop.addEventListener("click", function () {
-          if (window.confirm("Supprimer définitivement ce signalement non envoyé ?")) { Outbox.remove(item.key); }
-        });
-        li.appendChild(retry);
-        li.appendChild(drop);
-      }
-      list.appendChild(li);
-    });
-  }
-
-  function renderNetwork() {
-    var badge = $("reseau");
-    badge.textContent = navigator.onLine ? "En ligne" : "Hors ligne";
-    badge.className = "reseau " + (navigator.onLine ? "en-ligne" : "hors-ligne");
-  }
-
-  $("outbox-voir").addEventListener("click", function () {
-    var list = $("outbox-liste");
-    list.hidden = !list.hidden;
-    this.setAttribute("aria-expanded", String(!list.hidden));
-  });
-  window.addEventListener("online", renderNetwork);
-  window.addEventListener("offline", renderNetwork);
   $("photo").addEventListener("change", onPhoto);
   $("form-signaler").addEventListener("submit", onSubmit);
 
-  renderNetwork();
   renderCategories();
   initMap();
   watchGps();
-  Outbox.onChange(renderOutbox);
+  Outbox.bandeau({
+    libelle: "Signalement",
+    connexion: { etat: "reconnexion nécessaire", texte: "Se reconnecter", href: "/comptes/connexion/?next=/signaler/" },
+    supprimer: true,
+  });
   Outbox.start();
 
   if ("serviceWorker" in navigator) {
