@@ -205,24 +205,6 @@
 
   function round(v) { return Number(Number(v).toFixed(7)); }
 
-  function onPhoto(event) {
-    var file = event.target.files && event.target.files[0];
-    var preview = $("photo-apercu");
-    preview.innerHTML = "";
-    state.photo = null;
-    if (!file) { return; }
-    if (!/^image\//.test(file.type)) {
-      preview.appendChild(el("p", "Ce fichier n'est pas une image.", { "class": "erreur" }));
-      return;
-    }
-    PhotoTerrain.shrink(file).then(function (blob) {
-      state.photo = blob;
-      var img = el("img", null, { alt: "Aperçu de la photo", "class": "apercu" });
-      img.src = URL.createObjectURL(blob);
-      preview.appendChild(img);
-    });
-  }
-
   function submitAnnotation(event) {
     event.preventDefault();
     var error = $("annotation-erreur");
@@ -337,7 +319,7 @@
     b.addEventListener("click", function () { chooseForme(b.getAttribute("data-forme"), b); });
   });
   $("terminer-forme").addEventListener("click", finishShape);
-  $("annotation-photo").addEventListener("change", onPhoto);
+  PhotoTerrain.attach($("annotation-photo"), $("photo-apercu"), function (blob) { state.photo = blob; });
   $("grille").addEventListener("submit", submitGrid);
   $("annotation").addEventListener("submit", submitAnnotation);
   initMap();

@@ -18,5 +18,37 @@
     }).catch(function () { return file; });
   }
 
-  window.PhotoTerrain = { shrink: shrink, MAX_SIDE: MAX_SIDE };
+  function node(tag, text, attrs) {
+    var n = document.createElement(tag);
+    if (text) { n.textContent = text; }
+    Object.keys(attrs || {}).forEach(function (k) { n.setAttribute(k, attrs[k]); });
+    return n;
+  }
+
+  /* A file input with its preview: refuses non-images, shrinks, shows the result and a
+   * "retirer" button; onChange(blob or null) tells the page what will be sent. */
+  function attach(input, preview, onChange) {
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      preview.innerHTML = "";
+      onChange(null);
+      if (!file) { return; }
+      if (!/^image\//.test(file.type)) {
+        preview.appendChild(node("p", "Ce fichier n'est pas une image.", { "class": "erreur" }));
+        return;
+      }
+      shrink(file).then(function (blob) {
+        onChange(blob);
+        var img = node("img", null, { alt: "Aperçu de la photo", "class": "apercu" });
+        img.src = URL.createObjectURL(blob);
+        preview.appendChild(img);
+        var remove = node("button", "Retirer la photo", { type: "button", "class": "lien-bouton" });
+        remove.addEventListener("click", function () { onChange(null); preview.innerHTML = ""; input.value = ""; });
+        preview.appendChild(remove);
+        preview.appendChild(node("span", " " + Math.round(blob.size / 1024) + " Ko", { "class": "aide" }));
+      });
+    });
+  }
+
+  window.PhotoTerrain = { shrink: shrink, attach: attach, MAX_SIDE: MAX_SIDE };
 })();

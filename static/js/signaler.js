@@ -59,29 +59,6 @@
     });
   }
 
-  /* 2. Photo: shrunk in the browser (canvas output carries no EXIF) before it waits. */
-  function onPhoto(event) {
-    var file = event.target.files && event.target.files[0];
-    var preview = $("photo-apercu");
-    preview.innerHTML = "";
-    state.photo = null;
-    if (!file) { return; }
-    if (!/^image\//.test(file.type)) {
-      preview.appendChild(el("p", "Ce fichier n'est pas une image.", { "class": "erreur" }));
-      return;
-    }
-    PhotoTerrain.shrink(file).then(function (blob) {
-      state.photo = blob;
-      var img = el("img", null, { alt: "Aperçu de la photo", "class": "apercu" });
-      img.src = URL.createObjectURL(blob);
-      preview.appendChild(img);
-      var remove = el("button", "Retirer la photo", { type: "button", "class": "lien-bouton" });
-      remove.addEventListener("click", function () { state.photo = null; preview.innerHTML = ""; $("photo").value = ""; });
-      preview.appendChild(remove);
-      preview.appendChild(el("span", Math.round(blob.size / 1024) + " Ko", { "class": "aide" }));
-    });
-  }
-
   /* 3. Position: GPS with its accuracy, and a pin the agent can drag. */
   var map = null, marker = null, circle = null;
 
@@ -236,7 +213,8 @@
     window.scrollTo(0, 0);
   }
 
-  $("photo").addEventListener("change", onPhoto);
+  // 2. Photo: shrunk in the browser (canvas output carries no EXIF) before it waits.
+  PhotoTerrain.attach($("photo"), $("photo-apercu"), function (blob) { state.photo = blob; });
   $("form-signaler").addEventListener("submit", onSubmit);
 
   renderCategories();
