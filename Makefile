@@ -1,7 +1,7 @@
 # Two commands for a newcomer on Debian 12:  make run  |  make test
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
-.PHONY: run test setup system db migrate demo serve lint bench clean
+.PHONY: run test setup system db migrate demo serve check lint bench clean
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -13,8 +13,14 @@ PORT ?= 8000
 
 run: setup migrate demo serve
 
-test: system-test setup migrate
-	$(PY) -m pytest
+test: system-test setup migrate check
+	$(PY) -m pytest --durations=15
+
+# Static checks run by `make test`: style, the layering of ARCHITECTURE.md, migrations.
+check: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) manage.py makemigrations --check --dry-run -v0
 
 setup: system $(VENV)/.installed node_modules/.package-lock.json db
 

@@ -127,7 +127,8 @@ def main():
 
     from django.test import Client
 
-    from commun.views import layer_url, layers_for
+    from carte.pages import layer_url
+    from commun.carte import registered_layers as layers_for
 
     n_chantiers, n_reports = seed(args.chantiers, args.reports)
     print(f"Base {args.db.rsplit('/', 1)[-1]} : {n_chantiers} chantiers, {n_reports} signalements ; "

@@ -11,12 +11,13 @@ from django.db.models.functions import Coalesce
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 
-from commun.api import BBoxFilter
-from commun.geo import with_api_geom
+from commun.filters import BBoxFilter
+from commun.geometry import with_api_geom
 from territoire.models import Acteur
 
 from .filters import ChantierFilter, PropositionFilter
-from .models import Chantier, Proposition
+from .models import Chantier
+from .permissions import visible_propositions
 from .serializers import ChantierSerializer, PropositionSerializer
 
 
@@ -50,7 +51,7 @@ class PropositionViewSet(viewsets.ReadOnlyModelViewSet):
     bbox_filter_field = "friche__geom"
 
     def get_queryset(self):
-        qs = Proposition.objects.visibles_par(self.request.user).select_related("friche", "auteur")
+        qs = visible_propositions(self.request.user).select_related("friche", "auteur")
         geom = Coalesce(Transform("geom", settings.API_SRID),
                         Transform(PointOnSurface("friche__geom"), settings.API_SRID))
         return qs.annotate(geom_api=geom).order_by("-cree_le", "-id")

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from commun.carte import ApiLayer
+from commun.carte import ApiLayer, PanelFilter
 
 from .models import Statut, Type
 
@@ -49,6 +49,13 @@ def legend():
     return [("Nature du chantier", natures), ("Statut (trait)", statuts)]
 
 
+def panel_filters(request):
+    return [
+        PanelFilter("type", "Nature des chantiers", [(t.value, t.label) for t in Type if t != Type.FRICHE], "Toutes"),
+        PanelFilter("statut", "Statut des chantiers", list(Statut.choices)),
+    ]
+
+
 def layers(request):
     """Chantiers, friches and residents' proposals: public layers."""
     chantiers_url = reverse("chantier-list")
@@ -59,9 +66,10 @@ def layers(request):
     }
     return [
         ApiLayer("Chantiers du renouvellement", "chantiers", f"{chantiers_url}?friche=false", "chantier",
-                 filters={**PERIOD, "type": "type", "statut": "statut"}, export="chantiers", **common),
+                 filters={**PERIOD, "type": "type", "statut": "statut"}, export="chantiers", legend=legend(),
+                 tooltip="nom", **common),
         ApiLayer("Friches", "friches", f"{chantiers_url}?friche=true", "friche",
-                 filters={**PERIOD, "statut": "statut"}, export="friches", **common),
+                 filters={**PERIOD, "statut": "statut"}, export="friches", tooltip="nom", **common),
         ApiLayer("Propositions des habitants", "propositions", reverse("proposition-list"), "proposition",
                  title="titre", fields=[["friche_nom", "Friche"], ["texte", "Proposition"]],
                  detail_prop="url", filters=PERIOD, export="propositions"),

@@ -12,6 +12,7 @@ from commun.exports import Column, ExportLayer, ExportSpec
 
 from .filters import ChantierFilter, PropositionFilter
 from .models import Chantier, Proposition, Statut, Type
+from .permissions import visible_propositions
 
 CHANTIER_SPEC = ExportSpec(
     layer="chantiers",
@@ -53,7 +54,7 @@ def friches_queryset(request):
 
 
 def propositions_queryset(request):
-    return Proposition.objects.visibles_par(request.user)
+    return visible_propositions(request.user)
 
 
 class PropositionExportLayer(ExportLayer):

@@ -1,8 +1,8 @@
 import django_filters
 
-from commun.filters import FrenchDateFilter, MultipleChoiceCSVFilter
+from commun.filters import FlagFilter, FrenchDateFilter, MultipleChoiceCSVFilter
 
-from .models import Chantier, Proposition, Statut, Type
+from .models import TERMINES, Chantier, Proposition, Statut, Type, today
 
 
 class ChantierFilter(django_filters.FilterSet):
@@ -17,16 +17,22 @@ class ChantierFilter(django_filters.FilterSet):
     jusqua = FrenchDateFilter(method="filter_period", label="En cours jusqu'au (AAAA-MM-JJ)")
     friche = django_filters.BooleanFilter(method="filter_friche", label="Friches seulement (true) ou sans (false)")
     demonstration = django_filters.BooleanFilter()
+    retard = FlagFilter(method="filter_retard", label="En retard seulement")
 
     class Meta:
         model = Chantier
         fields = ["type", "kind", "statut", "maitre_ouvrage", "territoire", "depuis", "jusqua", "friche",
-                  "demonstration"]
+                  "demonstration", "retard"]
 
     def filter_friche(self, queryset, name, value):
         if value is None:
             return queryset
         return queryset.filter(type=Type.FRICHE) if value else queryset.exclude(type=Type.FRICHE)
+
+    def filter_retard(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(fin_prevue__lt=today(), fin_reelle__isnull=True).exclude(statut__in=TERMINES)
 
     def filter_period(self, queryset, name, value):
         if name == "depuis":

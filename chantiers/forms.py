@@ -6,10 +6,18 @@ from django.core.files.base import ContentFile
 from django.utils.text import slugify
 
 from commun import photos
+from commun.geometry import GeometrieRefusee, Rules
 from territoire.models import Acteur, Territoire
+from territoire.services import take_geometry
 
-from .geometry import parse_geojson
-from .models import Chantier, Jalon, PhotoChantier, Proposition, Statut, Type
+from .models import Chantier, Jalon, PhotoChantier, Proposition
+
+# An operation is a point, a line (the heat network) or a surface, possibly in several
+# parts; it may lie up to 2 km from the QPV (a heating plant, a car park).
+CHANTIER_RULES = Rules(
+    types=("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon"),
+    max_outside_m=2000, max_vertices=20000, require_territory=False,
+)
 
 
 class GeoJSONField(forms.CharField):
@@ -29,7 +37,14 @@ class GeoJSONField(forms.CharField):
 
     def clean(self, value):
         value = super().clean(value)
-        return parse_geojson(value, required=self.required_geometry)
+        if not (value or "").strip():
+            if self.required_geometry:
+                raise forms.ValidationError("Dessinez l'emprise sur la carte.", code="geometrie")
+            return None
+        try:
+            return take_geometry(value, CHANTIER_RULES).geom
+        except GeometrieRefusee as exc:
+            raise forms.ValidationError(str(exc), code="geometrie") from None
 
 
 class DateInput(forms.DateInput):
@@ -152,17 +167,3 @@ class ModerationForm(forms.Form):
         if data.get("decision") == "refusee" and not data.get("motif", "").strip():
             self.add_error("motif", "Indiquez le motif du refus : il est montré à l'auteur.")
         return data
-
-
-class ChantierFiltreForm(forms.Form):
-    """Filters of the /chantiers/ list (GET)."""
-
-    type = forms.ChoiceField(label="Nature", choices=[("", "Toutes")] + Type.choices, required=False)
-    statut = forms.ChoiceField(label="Statut", choices=[("", "Tous")] + Statut.choices, required=False)
-    maitre_ouvrage = forms.ModelChoiceField(
-        label="Maître d'ouvrage", queryset=Acteur.objects.filter(chantiers__isnull=False).distinct(),
-        required=False, empty_label="Tous", to_field_name="slug",
-    )
-    depuis = forms.DateField(label="Du", required=False, widget=DateInput())
-    jusqua = forms.DateField(label="Au", required=False, widget=DateInput())
-    retard = forms.BooleanField(label="En retard seulement", required=False)

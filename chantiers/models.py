@@ -217,19 +217,6 @@ class PhotoChantier(models.Model):
         return self.legende or f"Photo {self.pk}"
 
 
-class PropositionQuerySet(models.QuerySet):
-    def visibles_par(self, user):
-        """Pilots see everything; a signed-in user sees the published ones and their own."""
-        from commun import roles
-
-        if roles.is_pilote(user):
-            return self
-        published = Q(statut=Proposition.Statut.PUBLIEE)
-        if user and user.is_authenticated:
-            return self.filter(published | Q(auteur=user))
-        return self.filter(published)
-
-
 def proposition_photo_path(instance, filename):
     return f"friches/{instance.friche_id}/{filename}"
 
@@ -270,8 +257,6 @@ class Proposition(models.Model):
     demonstration = models.BooleanField(_("donnée de démonstration"), default=False)
     cree_le = models.DateTimeField(_("déposée le"), auto_now_add=True)
 
-    objects = PropositionQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("proposition pour une friche")
         verbose_name_plural = _("propositions pour les friches")
@@ -279,10 +264,3 @@ class Proposition(models.Model):
 
     def __str__(self):
         return self.titre
-
-    def moderer(self, user, statut, motif=""):
-        self.statut = statut
-        self.motif_refus = motif if statut == self.Statut.REFUSEE else ""
-        self.modere_par = user
-        self.modere_le = timezone.now()
-        self.save(update_fields=["statut", "motif_refus", "modere_par", "modere_le"])

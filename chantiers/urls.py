@@ -1,15 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import pages
 
 app_name = "chantiers"
 
 urlpatterns = [
-    path("", views.liste, name="liste"),
-    path("nouveau/", views.editer, name="creer"),
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/modifier/", views.editer, name="modifier"),
-    path("<int:pk>/photos/", views.ajouter_photo, name="photo"),
-    path("<int:pk>/propositions/", views.proposer, name="proposer"),
-    path("propositions/<int:pk>/moderer/", views.moderer, name="moderer"),
+    path("", pages.chantier_list, name="liste"),
+    path("nouveau/", pages.chantier_edit, name="creer"),
+    path("<int:pk>/", pages.chantier_detail, name="detail"),
+    path("<int:pk>/modifier/", pages.chantier_edit, name="modifier"),
+    path("<int:pk>/photos/", pages.add_photo, name="photo"),
+    path("<int:pk>/propositions/", pages.propose, name="proposer"),
+    path("propositions/<int:pk>/moderer/", pages.moderate, name="moderer"),
 ]

@@ -1,19 +1,18 @@
-"""Shared REST plumbing: French JSON errors, bbox filter in WGS84, pagination."""
-
-import math
+"""Shared REST plumbing: French JSON errors, pagination, the API geometry field,
+the photo of an upload request and the client's address."""
 
 from django.conf import settings
-from django.contrib.gis.db.models.functions import Transform
-from django.contrib.gis.geos import Polygon
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import exceptions, filters, status
+from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.pagination import GeoJsonPagination
+
+from . import photos
 
 DETAIL_INVALID = "Données invalides."
 
@@ -39,7 +38,7 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Ressource introuvable.")
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied("Vous n'avez pas la permission d'effectuer cette action.")
+        exc = exceptions.PermissionDenied(str(exc) or "Vous n'avez pas la permission d'effectuer cette action.")
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -58,71 +57,9 @@ def json_error(status_code, detail, errors=None):
     return JsonResponse({"detail": detail, "errors": errors or {}}, status=status_code)
 
 
-def bad_request(detail, field="non_field_errors"):
-    return Response(
-        {"detail": detail, "errors": {field: [detail]}}, status=status.HTTP_400_BAD_REQUEST
-    )
-
-
-def parse_bbox(raw):
-    """Parse `minLon,minLat,maxLon,maxLat` (WGS84) into a Polygon tagged 4326.
-
-    DRF-gis' InBBoxFilter builds its polygon with no SRID, so GeoDjango would read
-    the numbers as Lambert-93 metres; this one says what the client meant.
-    """
-    parts = raw.split(",")
-    if len(parts) != 4:
-        raise exceptions.ValidationError(
-            {"bbox": ["bbox attend 4 nombres : minLon,minLat,maxLon,maxLat (WGS84)."]}
-        )
-    try:
-        min_lon, min_lat, max_lon, max_lat = (float(p) for p in parts)
-    except ValueError:
-        raise exceptions.ValidationError(
-            {"bbox": ["bbox doit contenir des nombres décimaux séparés par des virgules."]}
-        ) from None
-    if not all(math.isfinite(v) for v in (min_lon, min_lat, max_lon, max_lat)):
-        raise exceptions.ValidationError({"bbox": ["bbox contient une valeur non finie."]})
-    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
-        raise exceptions.ValidationError({"bbox": ["Longitude hors de [-180, 180]."]})
-    if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
-        raise exceptions.ValidationError(
-            {"bbox": ["Latitude hors de [-90, 90] : l'ordre attendu est minLon,minLat,maxLon,maxLat."]}
-        )
-    if min_lon >= max_lon or min_lat >= max_lat:
-        raise exceptions.ValidationError(
-            {"bbox": ["bbox vide : le minimum doit être inférieur au maximum (minLon,minLat,maxLon,maxLat)."]}
-        )
-    return Polygon.from_bbox((min_lon, min_lat, max_lon, max_lat)), settings.API_SRID
-
-
-class BBoxFilter(filters.BaseFilterBackend):
-    """`?bbox=minLon,minLat,maxLon,maxLat` in WGS84, features that intersect it."""
-
-    def filter_queryset(self, request, queryset, view):
-        raw = request.query_params.get("bbox")
-        if not raw:
-            return queryset
-        polygon, srid = parse_bbox(raw)
-        polygon.srid = srid
-        field = getattr(view, "bbox_filter_field", "geom")
-        if getattr(view, "bbox_points_wgs84_index", False):
-            # Points against a WGS84 rectangle: the bounding-box operator is exact, and a
-            # GiST index on ST_Transform(geom, 4326) answers it without reprojecting
-            # every row (the count of a 100,000-report page, mostly).
-            return queryset.annotate(_bbox_geom=Transform(field, srid)).filter(_bbox_geom__bboverlaps=polygon)
-        return queryset.filter(**{f"{field}__intersects": polygon})
-
-    def get_schema_operation_parameters(self, view):
-        return [
-            {
-                "name": "bbox",
-                "required": False,
-                "in": "query",
-                "description": "Emprise minLon,minLat,maxLon,maxLat en WGS84 (EPSG:4326).",
-                "schema": {"type": "string", "example": "5.16,48.77,5.18,48.79"},
-            }
-        ]
+def conflict(message, field="uuid"):
+    """409: the client key was already used for other content (see commun.idempotence)."""
+    return Response({"detail": message, "errors": {field: [message]}}, status=status.HTTP_409_CONFLICT)
 
 
 class GeoPagination(GeoJsonPagination):
@@ -133,10 +70,6 @@ class GeoPagination(GeoJsonPagination):
 class ListPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
-
-
-def api_404(request, exception=None):
-    return json_error(404, "Ressource introuvable.")
 
 
 @extend_schema_field(
@@ -152,10 +85,8 @@ class ApiGeometryField(GeometryField):
         super().__init__(**kwargs)
 
 
-def photo_bytes(request):
+def photo_from_request(request):
     """The photo of an upload request (raw body or multipart `photo`), size-checked."""
-    from commun import photos
-
     try:
         announced = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:

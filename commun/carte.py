@@ -8,13 +8,14 @@ The same layers, with their data embedded and every script inlined, make the
 self-contained HTML file a planner downloads for a meeting (`standalone_html`).
 
 Apps add layers with `register_layers(provider)`: a provider takes the request and
-returns a list of `ApiLayer`s the user may see (walks' routes, for instance, from the
-walks app's `AppConfig.ready()`).
+returns the `ApiLayer`s the user may see; `register_filters` adds the panel's selects.
+Each app registers its own in its `AppConfig.ready()` (its `carte.py`); this module
+knows no app.
 """
 
 import base64
-import json
 import re
+from dataclasses import dataclass
 
 import folium
 from branca.element import Element, MacroElement
@@ -25,7 +26,8 @@ from django.utils.html import escape
 from folium.utilities import JsCode
 from jinja2 import Template
 
-DEFAULT_CENTER = (48.778, 5.170)
+# Without a territory: the whole of metropolitan France.
+DEFAULT_VIEW = {"center": (46.6, 2.4), "zoom": 6, "bounds": None}
 PHONE_QUERY = 'window.matchMedia("(max-width: 47.99rem)").matches'
 
 # Map plug-ins served from node_modules, in load order.
@@ -37,25 +39,64 @@ PLUGINS_CSS = [
     "vendor/leaflet.markercluster/dist/MarkerCluster.css",
     "vendor/leaflet.markercluster/dist/MarkerCluster.Default.css",
 ]
+# What a layer option needs loaded in the page.
+OPTION_ASSETS = {
+    "cluster": (PLUGINS_CSS, [PLUGINS_JS[0]]),
+    "heat": ([], [PLUGINS_JS[1]]),
+}
 LEAFLET_JS = "vendor/leaflet/dist/leaflet.js"
 LEAFLET_CSS = "vendor/leaflet/dist/leaflet.css"
 CARTE_JS = "js/carte.js"
+COMMUN_JS = "js/commun.js"
 
 _providers = []
+_filters = []
 
 
-def register_layers(provider):
-    """Add a function `provider(request) -> [ApiLayer, …]` to every map. Idempotent."""
-    if provider not in _providers:
-        _providers.append(provider)
+def register_layers(provider, order=100):
+    """Add a function `provider(request) -> [ApiLayer, …]` to every map, in `order`
+    (smaller first in the layer control). Idempotent."""
+    if provider not in [p for _, p in _providers]:
+        _providers.append((order, provider))
+        _providers.sort(key=lambda item: item[0])
     return provider
 
 
 def registered_layers(request):
     layers = []
-    for provider in _providers:
+    for _, provider in _providers:
         layers.extend(provider(request) or [])
     return layers
+
+
+@dataclass
+class PanelFilter:
+    """A select of the map's filter panel: `name` is the panel's field, which each
+    layer maps to its own API parameter (`ApiLayer(filters={name: param})`)."""
+
+    name: str
+    label: str
+    choices: list
+    empty_label: str = "Tous"
+
+
+def register_filters(provider):
+    """Add `provider(request) -> [PanelFilter, …]` to the map's filter panel. Idempotent."""
+    if provider not in _filters:
+        _filters.append(provider)
+    return provider
+
+
+def panel_filters(request):
+    return [f for provider in _filters for f in (provider(request) or [])]
+
+
+def legend(layers):
+    """The legend of the given layers: `(title, [(colour, label), …])` rows, in their order."""
+    rows = []
+    for layer in layers:
+        rows.extend(layer.legend)
+    return rows
 
 
 class ApiLayer(folium.FeatureGroup):
@@ -65,7 +106,8 @@ class ApiLayer(folium.FeatureGroup):
     `fields` (popup lines), `title`, `tooltip`, `detail` (link to a page), `filters`
     (panel filter → API parameter), `color_by`/`colors`, `styles_by`, `cluster`, `heat`,
     `source` (reuse another layer's features), `export` (key of the export endpoint),
-    `data` (embedded features, for the downloaded map only).
+    `data` (embedded features, for the downloaded map only). `legend` rows
+    `(title, [(colour, label), …])` stay on the server, for the page's legend.
     """
 
     _template = Template(
@@ -79,10 +121,19 @@ class ApiLayer(folium.FeatureGroup):
         """
     )
 
-    def __init__(self, name, key, url, style, show=True, **config):
+    def __init__(self, name, key, url, style, show=True, legend=(), **config):
         super().__init__(name=name, show=show)
         self._name = "ApiLayer"
+        self.legend = list(legend)
         self.config = {"key": key, "url": url, "style": style, "name": name, **config}
+
+    @property
+    def assets_css(self):
+        return [path for option, (css, _) in OPTION_ASSETS.items() if self.config.get(option) for path in css]
+
+    @property
+    def assets_js(self):
+        return [path for option, (_, js) in OPTION_ASSETS.items() if self.config.get(option) for path in js]
 
 
 class FitTerritory(MacroElement):
@@ -97,9 +148,13 @@ class FitTerritory(MacroElement):
     )
 
 
-def build_map(layers, center=DEFAULT_CENTER, zoom=15, attribution_extra=""):
-    """Return a folium Map with the given `ApiLayer`s, Leaflet served locally."""
-    fmap = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True)
+def build_map(layers, view=None, attribution_extra=""):
+    """Return a folium Map with the given `ApiLayer`s, Leaflet served locally.
+
+    `view` is `{"center": (lat, lon), "zoom": z}`, the territory's (see territoire.services).
+    """
+    view = view or DEFAULT_VIEW
+    fmap = folium.Map(location=view["center"], zoom_start=view["zoom"], tiles=None, control_scale=True)
     fmap.default_js = [("leaflet", static(LEAFLET_JS))]
     fmap.default_css = [("leaflet_css", static(LEAFLET_CSS))]
     attribution = settings.MAP_TILES_ATTRIBUTION
@@ -131,10 +186,6 @@ def render_parts(fmap):
         "map_script": figure.script.render(),
         "map_id": fmap.get_name(),
     }
-
-
-def layers_json(layers):
-    return json.dumps([layer.config for layer in layers])
 
 
 # --- The downloaded, self-contained map -------------------------------------------------
@@ -212,20 +263,21 @@ html, body { height: 100%; margin: 0; font-family: system-ui, sans-serif; }
 """
 
 
-def standalone_html(layers, title_lines, legend=None, attribution_extra=""):
+def standalone_html(layers, title_lines, legend=None, view=None, attribution_extra=""):
     """A full HTML document: folium map, data embedded, Leaflet and plug-ins inlined.
 
     Nothing is loaded from elsewhere but the base map tiles, so the file opens offline
     (without a background map) on a meeting-room laptop.
     """
-    fmap = build_map(layers, attribution_extra=attribution_extra)
+    fmap = build_map(layers, view=view, attribution_extra=attribution_extra)
     fmap.default_js = []
     fmap.default_css = []
     StandaloneInfo(title_lines).add_to(fmap)
     figure = fmap.get_root()
     leaflet_css = _inline_css_images(_static_text(LEAFLET_CSS), "vendor/leaflet/dist")
     css = [leaflet_css] + [_static_text(p) for p in PLUGINS_CSS] + [STANDALONE_CSS]
-    js = [_static_text(LEAFLET_JS)] + [_static_text(p) for p in PLUGINS_JS] + [_static_text(CARTE_JS)]
+    js = [_static_text(LEAFLET_JS)] + [_static_text(p) for p in PLUGINS_JS] + [_static_text(COMMUN_JS),
+                                                                             _static_text(CARTE_JS)]
     figure.header.add_child(Element(_style("\n".join(css))), name="inline_css")
     figure.header.add_child(Element("\n".join(_script(t) for t in js)), name="inline_js")
     figure.header.add_child(Element(f"<title>{escape(title_lines[0])}</title>"), name="titre")

@@ -25,7 +25,7 @@ class Courriel(models.Model):
     def __str__(self):
         return f"{self.sujet} → {', '.join(self.destinataires)}"
 
-    def tenter(self):
+    def attempt(self):
         """Try to send now; record the outcome. Returns True once sent."""
         if self.envoye_le:
             return True

@@ -49,11 +49,15 @@ INSTALLED_APPS = [
     "rest_framework_gis",
     "django_filters",
     "drf_spectacular",
+    # The kernel, then the domain apps in the order they depend on each other, then the
+    # pages that combine them (see ARCHITECTURE.md).
     "commun",
     "territoire",
     "chantiers",
     "signalements",
-    "signalements.marches",
+    "marches",
+    "carte",
+    "tableau",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "commun.context_processors.site",
+                "territoire.context_processors.territoire",
             ],
         },
     },

@@ -1,3 +1,5 @@
+"""The project's URLs: each app's pages from its `urls.py`, every REST API on one router."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -6,11 +8,12 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import ScopedRateThrottle
 
+from carte import api as carte_api
 from chantiers import api as chantiers_api
-from commun import views as commun_views
-from signalements import views as signalements_views
-from signalements.marches import views as marches_views
-from territoire import views as territoire_views
+from commun.offline import service_worker
+from marches import api as marches_api
+from signalements import api as signalements_api
+from territoire import api as territoire_api
 
 admin.site.site_header = "Quartier — administration"
 admin.site.site_title = "Quartier"
@@ -24,47 +27,47 @@ class TokenView(ObtainAuthToken):
 
 
 router = DefaultRouter()
-router.register("territoires", territoire_views.TerritoireViewSet, basename="territoire")
-router.register("secteurs", territoire_views.SecteurViewSet, basename="secteur")
-router.register("acteurs", territoire_views.ActeurViewSet, basename="acteur")
-router.register("equipements", territoire_views.EquipementViewSet, basename="equipement")
+router.register("territoires", territoire_api.TerritoireViewSet, basename="territoire")
+router.register("secteurs", territoire_api.SecteurViewSet, basename="secteur")
+router.register("acteurs", territoire_api.ActeurViewSet, basename="acteur")
+router.register("equipements", territoire_api.EquipementViewSet, basename="equipement")
 router.register("chantiers", chantiers_api.ChantierViewSet, basename="chantier")
 router.register("propositions", chantiers_api.PropositionViewSet, basename="proposition")
-router.register("categories", signalements_views.CategorieViewSet, basename="categorie")
-router.register("signalements", signalements_views.SignalementViewSet, basename="signalement")
-router.register("marches", marches_views.MarcheViewSet, basename="marche")
-router.register(r"marches/(?P<marche_pk>[^/.]+)/etapes", marches_views.EtapeViewSet, basename="marche-etape")
-router.register(r"marches/(?P<marche_pk>[^/.]+)/annotations", marches_views.AnnotationViewSet,
+router.register("categories", signalements_api.CategorieViewSet, basename="categorie")
+router.register("signalements", signalements_api.SignalementViewSet, basename="signalement")
+router.register("marches", marches_api.MarcheViewSet, basename="marche")
+router.register(r"marches/(?P<marche_pk>[^/.]+)/etapes", marches_api.EtapeViewSet, basename="marche-etape")
+router.register(r"marches/(?P<marche_pk>[^/.]+)/annotations", marches_api.AnnotationViewSet,
                 basename="marche-annotation")
-router.register(r"marches/(?P<marche_pk>[^/.]+)/scores", marches_views.ScoreViewSet, basename="marche-score")
-router.register(r"marches/(?P<marche_pk>[^/.]+)/preconisations", marches_views.PreconisationViewSet,
+router.register(r"marches/(?P<marche_pk>[^/.]+)/scores", marches_api.ScoreViewSet, basename="marche-score")
+router.register(r"marches/(?P<marche_pk>[^/.]+)/preconisations", marches_api.PreconisationViewSet,
                 basename="marche-preconisation")
 
 api_patterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("exports/<slug:couche>.<slug:fmt>", commun_views.ExportView.as_view(), name="api-export"),
-    path("signalements/<str:uuid>/photos/<uuid:photo_uuid>", signalements_views.PhotoUploadView.as_view(),
+    path("exports/<slug:couche>.<slug:fmt>", carte_api.ExportView.as_view(), name="api-export"),
+    path("signalements/<str:uuid>/photos/<uuid:photo_uuid>", signalements_api.PhotoUploadView.as_view(),
          name="signalement-photo-upload"),
-    path("indicateurs/secteurs-resolus/", signalements_views.SecteursResolusView.as_view(),
+    path("indicateurs/secteurs-resolus/", signalements_api.SecteursResolusView.as_view(),
          name="indicateur-secteurs-resolus"),
     path("", include(router.urls)),
 ]
 
 urlpatterns = [
-    path("", commun_views.accueil, name="accueil"),
-    path("carte/", commun_views.carte, name="carte"),
-    path("tableau-de-bord/", commun_views.tableau_de_bord, name="tableau-de-bord"),
-    path("carte/telecharger/", commun_views.carte_telecharger, name="carte-telecharger"),
+    path("", include("carte.urls")),
+    path("", include("tableau.urls")),
     path("chantiers/", include("chantiers.urls")),
     path("comptes/connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),
+    path("sw.js", service_worker, name="service-worker"),
     path("", include("signalements.urls")),
-    path("", include("signalements.marches.urls")),
+    path("", include("marches.urls")),
 ]
 
-handler400 = "commun.views_errors.handler400"
-handler404 = "commun.views_errors.handler404"
-handler500 = "commun.views_errors.handler500"
+handler400 = "commun.errors.handler400"
+handler403 = "commun.errors.handler403"
+handler404 = "commun.errors.handler404"
+handler500 = "commun.errors.handler500"

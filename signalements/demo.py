@@ -210,7 +210,7 @@ def _set_times(table, pairs):
 
 
 def _add_photos(rng, reports):
-    from .views import save_photo
+    from .services import save_photo
 
     for i, report in enumerate(reports):
         image = Image.new("RGB", (1600, 1200), COLORS[i % len(COLORS)])

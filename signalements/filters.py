@@ -1,52 +1,33 @@
-from datetime import datetime, time, timedelta
+"""One filter set for reports: the API list, the triage page, the map and the exports."""
 
 import django_filters
+from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
-from rest_framework.exceptions import ValidationError
 
-from commun.filters import MultipleChoiceCSVFilter
+from commun.filters import DateBoundFilter, FlagFilter, MultipleChoiceCSVFilter
 
-from .models import Signalement, Statut
+from .models import OUVERTS, Categorie, Signalement, Statut
+
+# `statut=ouverts` is every status that still waits for someone.
+STATUT_CHOICES = [("ouverts", "Ouverts (nouveau, transmis, en cours)"), *Statut.choices]
 
 
-class DateBoundFilter(django_filters.CharFilter):
-    """A date or datetime bound with a French error, instead of a silent ignore."""
-
+class StatutFilter(MultipleChoiceCSVFilter):
     def filter(self, qs, value):
-        if not value:
-            return qs
-        try:
-            # Python 3.11 reads "2026-11-25" as a datetime at midnight: try the day first.
-            parsed = parse_date(value) if len(value.strip()) == 10 else parse_datetime(value)
-        except ValueError:
-            parsed = None
-        if parsed is None:
-            raise ValidationError({self.field_name_param: [
-                f"Date illisible « {value} » : attendu AAAA-MM-JJ ou ISO 8601."]})
-        lookup = self.lookup_expr
-        if not isinstance(parsed, datetime):
-            # A bare date means the whole local day, up to its last second for "jusqu'à".
-            if lookup == "lte":
-                parsed, lookup = parsed + timedelta(days=1), "lt"
-            parsed = datetime.combine(parsed, time.min)
-        if timezone.is_naive(parsed):
-            parsed = timezone.make_aware(parsed)
-        return qs.filter(**{f"{self.field_name}__{lookup}": parsed})
-
-    def __init__(self, *args, param=None, **kwargs):
-        self.field_name_param = param
-        super().__init__(*args, **kwargs)
+        if value and "ouverts" in value:
+            value = [v for v in value if v != "ouverts"] + [str(s) for s in OUVERTS]
+        return super().filter(qs, value)
 
 
 class SignalementFilter(django_filters.FilterSet):
-    statut = MultipleChoiceCSVFilter(choices=Statut.choices)
-    categorie = django_filters.CharFilter(method="filter_categorie")
-    acteur = django_filters.CharFilter(field_name="acteur__slug")
-    secteur = django_filters.CharFilter(field_name="secteur__slug")
-    source = django_filters.CharFilter()
-    depuis = DateBoundFilter(field_name="cree_le", lookup_expr="gte", param="depuis")
-    jusqua = DateBoundFilter(field_name="cree_le", lookup_expr="lte", param="jusqua")
+    statut = StatutFilter(choices=STATUT_CHOICES, label="Statut")
+    categorie = django_filters.CharFilter(method="filter_categorie", label="Catégorie")
+    acteur = django_filters.CharFilter(field_name="acteur__slug", label="Acteur")
+    secteur = django_filters.CharFilter(field_name="secteur__slug", label="Secteur")
+    source = django_filters.CharFilter(label="Source")
+    depuis = DateBoundFilter(field_name="cree_le", lookup_expr="gte", label="Depuis le")
+    jusqua = DateBoundFilter(field_name="cree_le", lookup_expr="lte", label="Jusqu'au")
+    en_retard = FlagFilter(method="filter_en_retard", label="En retard seulement")
 
     class Meta:
         model = Signalement
@@ -54,6 +35,13 @@ class SignalementFilter(django_filters.FilterSet):
 
     def filter_categorie(self, qs, name, value):
         """A top-level category also selects its sub-categories."""
-        from django.db.models import Q
-
         return qs.filter(Q(categorie__slug=value) | Q(categorie__parent__slug=value))
+
+    def filter_en_retard(self, qs, name, value):
+        if not value:
+            return qs
+        return qs.filter(statut__in=OUVERTS, echeance__lt=timezone.now())
+
+
+def category_choices():
+    return [(c.slug, c.nom) for c in Categorie.objects.filter(parent__isnull=True, actif=True)]

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from territoire.models import Acteur
 
-from .models import Categorie, Statut
+from .models import Statut
 from .services import TRANSITIONS
 
 
@@ -47,21 +47,3 @@ class DoublonForm(forms.Form):
 
 class CommentaireForm(forms.Form):
     commentaire = forms.CharField(label="Commentaire", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class TriageFiltreForm(forms.Form):
-    statut = forms.ChoiceField(label="Statut", required=False,
-                               choices=[("", "Tous"), ("ouverts", "Ouverts"), *Statut.choices])
-    categorie = forms.ModelChoiceField(label="Catégorie", required=False, to_field_name="slug",
-                                       queryset=Categorie.objects.filter(parent__isnull=True),
-                                       empty_label="Toutes")
-    acteur = forms.ModelChoiceField(label="Acteur", required=False, to_field_name="slug",
-                                    queryset=Acteur.objects.exclude(email=""), empty_label="Tous")
-    secteur = forms.CharField(label="Secteur", required=False)
-    depuis = forms.DateField(label="Depuis le", required=False,
-                             widget=forms.DateInput(attrs={"type": "date"}))
-    jusqua = forms.DateField(label="Jusqu'au", required=False,
-                             widget=forms.DateInput(attrs={"type": "date"}))
-    en_retard = forms.BooleanField(label="En retard seulement", required=False)
-
-

@@ -1,4 +1,3 @@
-import math
 from datetime import timedelta
 
 from django.utils import timezone
@@ -7,13 +6,13 @@ from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from commun.api import ApiGeometryField
-from commun.geo import distance_to_territory, looks_swapped, point_wgs84
-from territoire.models import Territoire
+from commun.geometry import GeometrieRefusee, Rules
+from territoire.services import take_geometry
 
 from .models import Categorie, Photo, Signalement
 
 # A point this close to the perimeter is accepted (GPS jitter at the edge of the QPV).
-EDGE_TOLERANCE_M = 50
+POINT_RULES = Rules(types=("Point",), max_outside_m=50)
 MAX_AGE = timedelta(days=366)
 
 
@@ -72,45 +71,14 @@ class SignalementFeatureInput(serializers.Serializer):
 
     type = serializers.ChoiceField(choices=["Feature"], error_messages={
         "invalid_choice": "Attendu un objet GeoJSON de type « Feature »."})
-    geometry = serializers.DictField()
+    geometry = serializers.JSONField()
     properties = ProprietesSignalement()
 
     def validate_geometry(self, value):
-        if value.get("type") != "Point":
-            raise serializers.ValidationError("La géométrie doit être un point (type « Point »).")
-        coords = value.get("coordinates")
-        if not isinstance(coords, list | tuple) or len(coords) < 2:
-            raise serializers.ValidationError("Coordonnées manquantes : attendu [longitude, latitude].")
         try:
-            lon, lat = float(coords[0]), float(coords[1])
-        except (TypeError, ValueError):
-            raise serializers.ValidationError("Coordonnées non numériques.") from None
-        if not (math.isfinite(lon) and math.isfinite(lat)):
-            raise serializers.ValidationError("Coordonnées non finies.")
-        territoires = Territoire.objects.all()
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            if -90 <= lon <= 90 and -180 <= lat <= 180:
-                raise serializers.ValidationError(
-                    "Latitude et longitude semblent inversées : GeoJSON attend [longitude, latitude]."
-                )
-            raise serializers.ValidationError("Coordonnées hors des bornes WGS84.")
-        point = point_wgs84(lon, lat)
-        territoire_id, metres = distance_to_territory(point, territoires)
-        if territoire_id is None:
-            raise serializers.ValidationError("Aucun territoire n'est configuré.")
-        if metres > EDGE_TOLERANCE_M:
-            if looks_swapped(lon, lat, territoires):
-                raise serializers.ValidationError(
-                    "Latitude et longitude semblent inversées : GeoJSON attend [longitude, latitude]."
-                )
-            nom = Territoire.objects.get(pk=territoire_id).nom
-            distance = f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres:.0f} m"
-            raise serializers.ValidationError(
-                f"Le point est hors du quartier : à {distance} du périmètre de {nom}."
-            )
-        value["point"] = point
-        value["territoire_id"] = territoire_id
-        return value
+            return take_geometry(value, POINT_RULES)
+        except GeometrieRefusee as exc:
+            raise serializers.ValidationError(str(exc)) from None
 
 
 class PhotoSerializer(serializers.ModelSerializer):

@@ -1,20 +1,22 @@
 """Domain rules of field reports, named as a GUSP team would name them."""
 
-import hashlib
-import json
 from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
 from chantiers.models import TERMINES, Chantier
 from commun import courriels
+from commun import photos as photo_intake
+from commun.idempotence import fingerprint, record_once
 from territoire.models import Secteur, Territoire
 
-from .models import OUVERTS, Evenement, RegleRoutage, Signalement, Source, Statut
+from .models import OUVERTS, Evenement, Photo, RegleRoutage, Signalement, Source, Statut
 
 DUPLICATE_RADIUS_M = 50
 DUPLICATE_DAYS = 30
@@ -37,7 +39,7 @@ class TransitionRefusee(Exception):
 
 def content_fingerprint(lon, lat, categorie_slug, description, precision_m, observe_le, photos):
     """Hash of what a client sent, to tell a replay (same) from a conflict (different)."""
-    canonical = {
+    return fingerprint({
         "lon": round(float(lon), 7),
         "lat": round(float(lat), 7),
         "categorie": categorie_slug,
@@ -45,8 +47,28 @@ def content_fingerprint(lon, lat, categorie_slug, description, precision_m, obse
         "precision_m": None if precision_m is None else round(float(precision_m), 1),
         "observe_le": observe_le.astimezone(UTC).isoformat(timespec="seconds"),
         "photos": sorted(str(p) for p in photos or []),
-    }
-    return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
+    })
+
+
+def receive_signalement(auteur, *, geometry, categorie, observe_le, description="", precision_m=None, uuid,
+                        photos=(), source=Source.AGENT):
+    """A report as a phone sends it, once per UUID: (signalement, created).
+
+    `geometry` is the checked point (`commun.geometry.Taken`). The same content sent
+    again by the same person answers the stored report; anything else under that UUID
+    raises `commun.idempotence.Conflit`.
+    """
+    point = geometry.wgs84
+    digest = content_fingerprint(point.x, point.y, categorie.slug, description, precision_m, observe_le, photos)
+    return record_once(
+        Signalement, uuid,
+        create=lambda: create_signalement(
+            auteur=auteur, point=geometry.geom, territoire_id=geometry.territoire_id, categorie=categorie,
+            description=description, precision_m=precision_m, observe_le=observe_le, uuid=uuid,
+            photos_attendues=photos, empreinte=digest, source=source),
+        is_replay=lambda existing: existing.empreinte == digest and existing.auteur_id == auteur.pk,
+        conflict_message="Ce UUID a déjà été utilisé pour un signalement différent. Générez un nouvel UUID.",
+    )
 
 
 def secteur_at(point, territoire_id):
@@ -126,7 +148,8 @@ def create_signalement(*, auteur, point, categorie, observe_le, territoire_id=No
     if uuid is not None:
         signalement.uuid = uuid
     signalement.save()
-    signalement.refresh_from_db(fields=["geom", "cree_le"])  # the stored (Lambert-93) point
+    if signalement.geom.srid != settings.STORAGE_SRID:
+        signalement.refresh_from_db(fields=["geom"])  # the stored (Lambert-93) point
     signalement.secteur = secteur_at(signalement.geom, signalement.territoire_id)
     signalement.echeance = signalement.cree_le + timedelta(days=categorie.racine.delai_jours)
     signalement.save(update_fields=["secteur", "echeance"])
@@ -216,12 +239,46 @@ def confirm(signalement, auteur, commentaire=""):
     return log(signalement, Evenement.Type.CONFIRMATION, auteur, commentaire=commentaire), True
 
 
+def receive_photo(auteur, signalement, photo_uuid, raw, event_comment=""):
+    """An idempotent photo upload: (photo, created). The same bytes under the same photo
+    UUID answer the stored photo; other bytes (or another report) raise Conflit."""
+    digest = photo_intake.sha256(raw)
+    return record_once(
+        Photo, photo_uuid,
+        create=lambda: save_photo(signalement, photo_uuid, photo_intake.process(raw), auteur, event_comment),
+        is_replay=lambda photo: photo.signalement_id == signalement.pk and photo.empreinte == digest,
+        check_first=True,  # never re-encode an image already received
+        conflict_message="Cet identifiant de photo est déjà utilisé pour une autre image.",
+    )
+
+
+def save_photo(signalement, photo_uuid, processed, auteur, event_comment=""):
+    """Store a processed photo, its EXIF distance (computed in PostGIS) and a history row."""
+    photo = Photo(uuid=photo_uuid, signalement=signalement, largeur=processed.largeur,
+                  hauteur=processed.hauteur, empreinte=processed.empreinte, auteur=auteur)
+    if processed.exif_lonlat:
+        photo.exif_geom = Point(*processed.exif_lonlat, srid=settings.API_SRID)
+    name = f"{signalement.uuid}/{photo_uuid}"
+    photo.image.save(f"{name}.jpg", ContentFile(processed.image), save=False)
+    photo.miniature.save(f"{name}-mini.jpg", ContentFile(processed.miniature), save=False)
+    photo.save()
+    if photo.exif_geom is not None:
+        distance = (
+            Photo.objects.filter(pk=photo.pk)
+            .annotate(d=Distance("exif_geom", signalement.geom)).values_list("d", flat=True).get()
+        )
+        photo.exif_distance_m = round(distance.m, 1)
+        photo.save(update_fields=["exif_distance_m"])
+    log(signalement, Evenement.Type.PHOTO, auteur, photo=photo, commentaire=event_comment)
+    return photo
+
+
 def detail_url(signalement):
     return settings.SITE_URL.rstrip("/") + reverse("signalement-detail-page", args=[signalement.uuid])
 
 
 def notify_acteur(signalement, acteur):
-    courriels.envoyer(
+    courriels.queue_email(
         f"[GUSP] Nouveau signalement : {signalement.categorie}",
         (
             f"Un signalement vous est transmis.\n\n"
@@ -242,7 +299,7 @@ def notify_reporter(signalement, auteur):
     if not reporter or not reporter.email or reporter == auteur:
         return
     label = signalement.get_statut_display()
-    courriels.envoyer(
+    courriels.queue_email(
         f"[GUSP] Votre signalement est « {label} »",
         f"Votre signalement ({signalement.categorie}) est maintenant : {label}.\n\nSuivi : {detail_url(signalement)}\n",
         [reporter.email],

@@ -1,7 +1,8 @@
 """Import of official QPV perimeters (ANCT GeoJSON in WGS84, or Lambert-93 shapefile).
 
-The file is read with GDAL (through GeoDjango), checked and repaired with shapely
-before anything touches the database, then saved; PostGIS does the reprojection.
+The file is read with GDAL (through GeoDjango), checked and repaired by the shared
+geometry intake (`commun.geometry.repair`, 1 % of surface at most) before anything
+touches the database, then saved; PostGIS does the reprojection.
 """
 
 from dataclasses import dataclass, field
@@ -9,6 +10,8 @@ from dataclasses import dataclass, field
 import shapely
 from django.contrib.gis.gdal import DataSource, GDALException
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
+
+from commun.geometry import GeometrieRefusee, repair
 
 CODE_FIELDS = ("code_qp", "CODE_QP")
 NAME_FIELDS = ("lib_qp", "NOM_QP", "nom_qp")
@@ -91,25 +94,12 @@ def _checked(feature, code, srid):
 
     avertissements = []
     shape = shapely.from_wkb(bytes(geom.wkb))
-    if not shape.is_valid:
-        reason = shapely.is_valid_reason(shape)
-        repaired = shapely.make_valid(shape)
-        polygons = [g for g in getattr(repaired, "geoms", [repaired]) if g.geom_type in ("Polygon", "MultiPolygon")]
-        repaired = shapely.union_all(polygons) if polygons else None
-        if repaired is None or repaired.is_empty:
-            raise ImportErreur(f"Géométrie invalide et irréparable ({reason}).")
-        # The shoelace area of the invalid ring is what its author drew; a bow-tie
-        # cancels itself out (0), so its repair would not keep the meaning.
-        change = abs(repaired.area - abs(shape.area)) / repaired.area
-        if change > MAX_REPAIR_AREA_CHANGE:
-            raise ImportErreur(
-                f"Géométrie invalide ({reason}) : la réparation changerait la surface de "
-                f"{change:.1%}, ce qui modifierait le périmètre. Corrigez le fichier."
-            )
-        avertissements.append(
-            f"Géométrie invalide ({reason}) réparée automatiquement "
-            f"(surface modifiée de {change:.2%})."
-        )
+    try:
+        repaired, note = repair(shape, MAX_REPAIR_AREA_CHANGE)
+    except GeometrieRefusee as exc:
+        raise ImportErreur(f"Périmètre {code} : {exc}") from None
+    if note:
+        avertissements.append(note)
         geom = GEOSGeometry(memoryview(shapely.to_wkb(repaired)), srid=srid)
     if geom.geom_type == "Polygon":
         geom = MultiPolygon(geom, srid=srid)

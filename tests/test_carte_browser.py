@@ -124,7 +124,7 @@ def test_pilot_map_filters_reload_layers(browser, live_server, with_reports, pro
     page.wait_for_function("window.Carte.counts().chantiers === 2")
     page.select_option("#f-categorie", "carte-eclairage")
     page.wait_for_function("window.Carte.counts().signalements === 4 && window.Carte.counts().chaleur === 4")
-    page.select_option("#f-statut-signalement", "resolu")
+    page.select_option("#f-statut_signalement", "resolu")
     page.wait_for_function("window.Carte.counts().signalements === 2")
     # Period: operations under way in 2018 only.
     page.fill("#f-depuis", "2018-01-01")

@@ -185,7 +185,7 @@ def test_list_page_filters_and_flags_late(client):
     html = client.get("/chantiers/", {"retard": "on"}).content.decode()
     assert "Démolition A" in html and "Construction B" not in html
     response = client.get("/chantiers/", {"depuis": "pas-une-date"})
-    assert response.status_code == 200 and "Saisissez une date valide" in response.content.decode()
+    assert response.status_code == 200 and "Date illisible" in response.content.decode()
 
 
 # --- editing (pilots only) -----------------------------------------------------------------
@@ -260,7 +260,7 @@ def test_bow_tie_is_refused_with_a_french_message(client, pilote, demo):
     response = client.post("/chantiers/nouveau/", chantier_post(Acteur.objects.get(slug="ville"), bow_tie))
     assert response.status_code == 400
     html = response.content.decode()
-    assert "se recoupe" in html and "Redessinez-la" in html
+    assert "se croise" in html and "Redessinez-la" in html
     assert not Chantier.objects.exists()
 
 
@@ -270,7 +270,7 @@ def test_bow_tie_is_refused_with_a_french_message(client, pilote, demo):
     ({"type": "Polygon", "coordinates": [[[48.777, 5.165], [48.778, 5.166], [48.777, 95.0], [48.777, 5.165]]]},
      "hors du globe"),
     ({"type": "Point", "coordinates": [48.777, 5.165]}, "inversées"),
-    ({"type": "Point", "coordinates": [2.35, 48.85]}, "km du quartier"),
+    ({"type": "Point", "coordinates": [2.35, 48.85]}, "km du périmètre"),
     ({"type": "LineString", "coordinates": [[5.165, 48.777], [5.165, 48.777]]}, "deux points distincts"),
     ({"type": "Polygon", "coordinates": "x"}, "mal formées"),
     ("", "Dessinez l'emprise"),

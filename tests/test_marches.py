@@ -17,8 +17,8 @@ from django.utils import timezone
 from PIL import Image
 
 from commun import roles
-from signalements.marches import participation, services
-from signalements.marches.models import (
+from marches import participation, services
+from marches.models import (
     CODE_ALPHABET,
     Annotation,
     MarcheExploratoire,
@@ -697,7 +697,7 @@ def test_a_scored_criterion_or_stop_cannot_be_removed(users, phone, marche):
 
 
 def test_demo_walks_load_twice_inside_the_perimeter(users):
-    from signalements.marches import demo
+    from marches import demo
 
     demo.load()
     counts = (MarcheExploratoire.objects.count(), Score.objects.count(), Annotation.objects.count(),

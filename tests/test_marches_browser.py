@@ -9,7 +9,7 @@ from django.contrib.gis.geos import GEOSGeometry, LineString
 from django.utils import timezone
 from PIL import Image
 
-from signalements.marches.models import Annotation, MarcheExploratoire, Score
+from marches.models import Annotation, MarcheExploratoire, Score
 from tests.browser import DESKTOP, PHONE, login, new_page
 from tests.factories import EtapeFactory, MarcheFactory
 
@@ -154,7 +154,7 @@ def test_two_phones_and_the_facilitator_and_a_network_gap(browser, live_server, 
 
 
 def test_the_restitution_report_prints_cleanly(browser, live_server, users):
-    from signalements.marches import demo
+    from marches import demo
 
     demo.load()
     nuit = MarcheExploratoire.objects.get(code=demo.CODE_NUIT)

@@ -262,7 +262,7 @@ def test_period_bounds_are_whole_local_days(agent_api):
 
 
 def test_fast_list_writes_exactly_what_the_serializer_writes(agent_api, users):
-    from commun.geo import with_api_geom
+    from commun.geometry import with_api_geom
     from signalements.serializers import SignalementListSerializer
 
     post(agent_api, feature(categorie="parties-communes-hall"))

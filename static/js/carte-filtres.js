@@ -65,6 +65,5 @@
     form.addEventListener("submit", function (e) { e.preventDefault(); apply(form); });
     form.addEventListener("change", function () { apply(form); });
     form.addEventListener("reset", function () { setTimeout(function () { apply(form); }, 0); });
-    window.CarteFiltres = { apply: function () { return apply(form); } };
   });
 })();

@@ -26,12 +26,7 @@
     if (box) { box.textContent = message; }
   }
 
-  function el(tag, text, attrs) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    return node;
-  }
+  var el = Quartier.el;
 
   /* "a|b": the first non-empty property among a, b. */
   function prop(props, spec) {

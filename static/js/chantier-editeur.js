@@ -44,10 +44,7 @@
     var mode = box.getAttribute("data-mode") || "view";
     var map = L.map(box, { scrollWheelZoom: mode !== "view" });
     box._leafletMap = map;
-    var tiles = box.getAttribute("data-tiles");
-    if (tiles) {
-      L.tileLayer(tiles, { maxZoom: 19, attribution: box.getAttribute("data-attribution") || "" }).addTo(map);
-    }
+    Quartier.fond(map, box);
     var reference = parse(box.getAttribute("data-reference"));
     var refLayer = null;
     if (reference) {
@@ -63,8 +60,8 @@
     if (bounds && bounds.isValid()) {
       map.fitBounds(bounds, { padding: [20, 20], maxZoom: 18 });
     } else {
-      map.setView([parseFloat(box.getAttribute("data-lat") || "48.778"),
-                   parseFloat(box.getAttribute("data-lon") || "5.170")], 15);
+      var vue = Quartier.vue();
+      map.setView(vue.center, vue.zoom);
     }
     if (mode === "view" || !map.pm) { return; }
 

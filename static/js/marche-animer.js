@@ -12,12 +12,7 @@
   var layer = L.featureGroup().addTo(map);
   var shown = {};
 
-  function el(tag, text, attrs) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    return node;
-  }
+  var el = Quartier.el;
 
   function addAnnotation(feature) {
     var p = feature.properties;

@@ -7,12 +7,7 @@
   var COLORS = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#56b4e9", "#e69f00", "#6a3d9a", "#000000"];
 
   function base(id, options) {
-    var map = L.map(id, Object.assign({ zoomControl: true }, options || {})).setView([48.778, 5.170], 16);
-    var tiles = document.body.getAttribute("data-tiles");
-    if (tiles) {
-      L.tileLayer(tiles, { maxZoom: 19, attribution: document.body.getAttribute("data-attribution") || "" }).addTo(map);
-    }
-    return map;
+    return Quartier.carte(id, Object.assign({ zoomControl: true }, options || {}), 16);
   }
 
   function stopIcon(ordre) {

@@ -12,12 +12,7 @@
   var state = { etape: null, forme: null, geometry: null, position: null, precision: null, photo: null, sent: [] };
   var map, route, me = null, meCircle = null, draft = null, sentLayer, pendingLayer, pickOnce = null;
 
-  function el(tag, text, attrs) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    return node;
-  }
+  var el = Quartier.el;
 
   function etapeById(id) {
     return data.etapes.filter(function (e) { return e.id === id; })[0] || null;
@@ -360,5 +355,4 @@
     });
   }
 
-  window.Participer = { state: state, map: function () { return map; }, reload: loadSent };
 })();

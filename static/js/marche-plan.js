@@ -11,12 +11,7 @@
   var etapes = [];  // {id, nom, marker}
   var mode = null;
 
-  function el(tag, text, attrs) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    return node;
-  }
+  var el = Quartier.el;
 
   function setRoute(layer) {
     if (routeLayer) { map.removeLayer(routeLayer); }
@@ -136,5 +131,4 @@
   });
 
   load();
-  window.MarchePlan = { map: map, etapes: etapes };
 })();

@@ -190,12 +190,7 @@
     var byId = function (id) { return document.getElementById(id); };
     var labels = { attente: "en attente", en_cours: "envoi en cours", conflit: "conflit", refuse: "refusé",
                    connexion: options.connexion.etat };
-    function node(tag, text, attrs) {
-      var n = document.createElement(tag);
-      if (text !== undefined && text !== null) { n.textContent = String(text); }
-      Object.keys(attrs || {}).forEach(function (k) { n.setAttribute(k, attrs[k]); });
-      return n;
-    }
+    var node = Quartier.el;
     function network() {
       var badge = byId("reseau");
       badge.textContent = navigator.onLine ? "En ligne" : "Hors ligne";
@@ -250,9 +245,7 @@
   });
 
   window.Outbox = {
-    add: add, list: list, remove: remove, flush: flush, retry: retry_, bandeau: bandeau,
-    count: function () { return list().then(function (items) { return items.length; }); },
-    onChange: function (cb) { listeners.push(cb); notify(); },
+    add: add, list: list, flush: flush, bandeau: bandeau,
     start: function () { flushSoon(0); },
     uuid: function () {
       if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }

@@ -18,12 +18,7 @@
     }).catch(function () { return file; });
   }
 
-  function node(tag, text, attrs) {
-    var n = document.createElement(tag);
-    if (text) { n.textContent = text; }
-    Object.keys(attrs || {}).forEach(function (k) { n.setAttribute(k, attrs[k]); });
-    return n;
-  }
+  var node = Quartier.el;
 
   /* A file input with its preview: refuses non-images, shrinks, shows the result and a
    * "retirer" button; onChange(blob or null) tells the page what will be sent. */
@@ -50,5 +45,5 @@
     });
   }
 
-  window.PhotoTerrain = { shrink: shrink, attach: attach, MAX_SIDE: MAX_SIDE };
+  window.PhotoTerrain = { attach: attach };
 })();

@@ -6,12 +6,7 @@
   var state = { categorie: null, categorieNom: "", position: null, precision: null, manuel: false, photo: null };
   var $ = function (id) { return document.getElementById(id); };
 
-  function el(tag, text, attrs) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    return node;
-  }
+  var el = Quartier.el;
 
   /* 1. Categories: a grid of large targets, then the sub-categories. */
   function categoryButton(slug, label, icon, onClick) {
@@ -64,9 +59,7 @@
 
   function initMap() {
     var box = $("carte-signaler");
-    map = L.map(box, { zoomControl: true }).setView([48.778, 5.170], 16);
-    var tiles = document.body.getAttribute("data-tiles");
-    if (tiles) { L.tileLayer(tiles, { maxZoom: 19, attribution: document.body.getAttribute("data-attribution") || "" }).addTo(map); }
+    map = Quartier.carte(box, { zoomControl: true }, 16);
     map.on("click", function (e) { setPosition(e.latlng.lat, e.latlng.lng, null, true); });
   }
 

@@ -3,9 +3,7 @@
   "use strict";
   var box = document.getElementById("carte-triage");
   if (!box) { return; }
-  var map = L.map(box).setView([48.778, 5.17], 15);
-  var tiles = document.body.getAttribute("data-tiles");
-  if (tiles) { L.tileLayer(tiles, { maxZoom: 19, attribution: document.body.getAttribute("data-attribution") || "" }).addTo(map); }
+  var map = Quartier.carte(box);
   var cluster = L.markerClusterGroup({ showCoverageOnHover: false });
   map.addLayer(cluster);
   var params = new URLSearchParams(JSON.parse(box.getAttribute("data-query") || "{}"));

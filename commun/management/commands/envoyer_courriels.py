@@ -1,11 +1,11 @@
 from django.core.management.base import BaseCommand
 
-from commun.courriels import renvoyer_en_attente
+from commun.courriels import retry_pending
 
 
 class Command(BaseCommand):
     help = "Renvoie les courriels que le serveur de messagerie n'a pas encore acceptés (à lancer régulièrement)."
 
     def handle(self, *args, **options):
-        sent, waiting = renvoyer_en_attente()
+        sent, waiting = retry_pending()
         self.stdout.write(f"{sent} courriel(s) envoyé(s), {waiting} toujours en attente.")

@@ -1,0 +1,45 @@
+"""Guards shared by every app, built on `commun.roles`: page decorators and API permissions.
+
+Each app's own `permissions.py` says who may see or act on its objects; these only ask
+who the person is. A page refused to a signed-in person raises PermissionDenied (a French
+403 page, JSON under /api/); an anonymous visitor is sent to the login page.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from rest_framework import permissions
+
+from . import roles
+
+PILOTES_ONLY = "Cette action est réservée aux pilotes du contrat de ville."
+PROFESSIONALS_ONLY = "Cette page est réservée aux professionnels connectés (agents, services, pilotes)."
+
+
+def _guard(allowed, message):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not allowed(request.user):
+                raise PermissionDenied(message)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+pilote_required = _guard(roles.is_pilote, PILOTES_ONLY)
+professional_required = _guard(roles.is_staff_member, PROFESSIONALS_ONLY)
+
+
+class SignedIn(permissions.BasePermission):
+    """Any signed-in account; what it then sees is narrowed by the app's visibility rules."""
+
+    message = "Réservé aux agents, services et pilotes connectés."
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated)

@@ -1,0 +1,49 @@
+"""Rules of the territory: which QPV the application shows, where its map opens, and
+how a geometry sent by someone is checked against its perimeter."""
+
+from django.contrib.gis.db.models import Extent
+from django.contrib.gis.db.models.functions import Transform
+from django.core.cache import cache
+
+from commun import geometry
+from commun.carte import DEFAULT_VIEW
+
+from .models import Territoire
+
+MAP_VIEW_KEY = "territoire:vue-carte"
+MAP_VIEW_SECONDS = 300
+
+
+def principal_territoire():
+    """The QPV the pages present (the first one; one instance serves one QPV today)."""
+    return Territoire.objects.order_by("id").defer("geom").first()
+
+
+def perimeters():
+    return Territoire.objects.all()
+
+
+def take_geometry(value, rules):
+    """A client's GeoJSON checked against the QPV perimeters (see commun.geometry.intake)."""
+    return geometry.intake(value, rules, perimeters())
+
+
+def map_view():
+    """Where every map opens: `{"center": (lat, lon), "zoom": z, "bounds": [[s, w], [n, e]]}`
+    in WGS84, from the territories' extent (computed by PostGIS, kept a few minutes)."""
+    view = cache.get(MAP_VIEW_KEY)
+    if view is None:
+        extent = Territoire.objects.aggregate(e=Extent(Transform("geom", 4326)))["e"]
+        if extent is None:
+            view = dict(DEFAULT_VIEW)
+        else:
+            west, south, east, north = extent
+            view = {"center": (round((south + north) / 2, 6), round((west + east) / 2, 6)), "zoom": 15,
+                    "bounds": [[round(south, 6), round(west, 6)], [round(north, 6), round(east, 6)]]}
+        cache.set(MAP_VIEW_KEY, view, MAP_VIEW_SECONDS)
+    return view
+
+
+def forget_map_view(**kwargs):
+    """Signal receiver: a perimeter changed, the maps open on its new extent."""
+    cache.delete(MAP_VIEW_KEY)
