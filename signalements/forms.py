@@ -3,9 +3,6 @@ from django.core.exceptions import ValidationError
 
 from territoire.models import Acteur
 
-from .models import Statut
-from .services import TRANSITIONS
-
 
 class StatutForm(forms.Form):
     statut = forms.ChoiceField(label="Nouveau statut")
@@ -15,8 +12,7 @@ class StatutForm(forms.Form):
 
     def __init__(self, *args, signalement, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = sorted(TRANSITIONS[Statut(signalement.statut)], key=lambda s: list(Statut).index(s))
-        self.fields["statut"].choices = [(s.value, s.label) for s in allowed]
+        self.fields["statut"].choices = [(s.value, s.label) for s in signalement.statuts_possibles()]
 
 
 class ReaffectationForm(forms.Form):

@@ -84,6 +84,15 @@ class Statut(models.TextChoices):
 
 
 OUVERTS = (Statut.NOUVEAU, Statut.TRANSMIS, Statut.EN_COURS)
+# Allowed manual transitions; "transmis" is also reached by routing and reassignment.
+TRANSITIONS = {
+    Statut.NOUVEAU: {Statut.TRANSMIS, Statut.EN_COURS, Statut.REJETE, Statut.DOUBLON},
+    Statut.TRANSMIS: {Statut.EN_COURS, Statut.RESOLU, Statut.REJETE, Statut.DOUBLON},
+    Statut.EN_COURS: {Statut.RESOLU, Statut.REJETE, Statut.DOUBLON},
+    Statut.RESOLU: {Statut.EN_COURS},  # rouvrir
+    Statut.REJETE: set(),
+    Statut.DOUBLON: set(),
+}
 
 
 class Source(models.TextChoices):
@@ -147,6 +156,13 @@ class Signalement(models.Model):
     @property
     def ouvert(self):
         return self.statut in OUVERTS
+
+    def statuts_possibles(self):
+        """The statuses a person may move this report to, in the workflow's order."""
+        return [s for s in Statut if s in TRANSITIONS[Statut(self.statut)]]
+
+    def peut_passer_a(self, statut):
+        return statut in TRANSITIONS[Statut(self.statut)]
 
 
 class Photo(models.Model):

@@ -22,17 +22,6 @@ DUPLICATE_RADIUS_M = 50
 DUPLICATE_DAYS = 30
 CHANTIER_RADIUS_M = 300
 
-# Allowed manual transitions; "transmis" is also reached by routing and reassignment.
-TRANSITIONS = {
-    Statut.NOUVEAU: {Statut.TRANSMIS, Statut.EN_COURS, Statut.REJETE, Statut.DOUBLON},
-    Statut.TRANSMIS: {Statut.EN_COURS, Statut.RESOLU, Statut.REJETE, Statut.DOUBLON},
-    Statut.EN_COURS: {Statut.RESOLU, Statut.REJETE, Statut.DOUBLON},
-    Statut.RESOLU: {Statut.EN_COURS},  # rouvrir
-    Statut.REJETE: set(),
-    Statut.DOUBLON: set(),
-}
-
-
 class TransitionRefusee(Exception):
     """A status change the workflow does not allow; the message is for the user."""
 
@@ -188,7 +177,7 @@ def transmit(signalement, acteur, auteur=None, commentaire=""):
 def change_status(signalement, statut, auteur, commentaire="", photo=None):
     if statut == signalement.statut:
         raise TransitionRefusee("Le signalement a déjà ce statut.")
-    if statut not in TRANSITIONS[signalement.statut]:
+    if not signalement.peut_passer_a(statut):
         raise TransitionRefusee(
             f"Passage de « {signalement.get_statut_display()} » à « {Statut(statut).label} » non autorisé."
         )
@@ -218,7 +207,7 @@ def mark_duplicate(signalement, original, auteur, commentaire=""):
         raise TransitionRefusee("Un signalement ne peut pas être le doublon de lui-même.")
     if original.doublon_de_id == signalement.pk:
         raise TransitionRefusee("Ce signalement est déjà l'original de l'autre.")
-    if Statut.DOUBLON not in TRANSITIONS[signalement.statut]:
+    if not signalement.peut_passer_a(Statut.DOUBLON):
         raise TransitionRefusee("Seul un signalement ouvert peut être marqué comme doublon.")
     ancien = signalement.statut
     signalement.statut = Statut.DOUBLON
