@@ -51,9 +51,10 @@ migrate:
 demo:
 	@$(PY) manage.py charger_demo
 
+# The web server and, beside it, the job queue's worker (e-mails, reminders); both stop together.
 serve:
 	@echo "Application servie sur http://$(HOST):$(PORT)/  (comptes de démonstration : voir README.md)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@trap 'kill 0' EXIT; $(PY) manage.py procrastinate worker & $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -1,18 +1,41 @@
-"""Outgoing e-mail: stored first, sent after the transaction commits, retried on failure."""
+"""Outgoing e-mail: stored, then sent by the job queue's worker, retried until the mail
+server takes it. A request never waits for the mail server."""
 
-from django.db import transaction
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from .models import Courriel
 
+_paused = ContextVar("courriels_suspendus", default=False)
+
+
+@contextmanager
+def paused():
+    """Store and send nothing inside this block (demo data is routed like real reports)."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+
+
+def is_paused():
+    return _paused.get()
+
 
 def queue_email(sujet, corps, destinataires):
+    """Store an e-mail and queue its sending, in the caller's transaction."""
+    if is_paused():
+        return None
+    from .tasks import send_email
+
     courriel = Courriel.objects.create(sujet=sujet[:250], corps=corps, destinataires=list(destinataires))
-    transaction.on_commit(courriel.attempt)
+    send_email.defer(courriel_id=courriel.pk)
     return courriel
 
 
 def retry_pending():
-    """Retry what the mail server has not taken yet. Returns (sent, still waiting)."""
+    """Try again now what the mail server has not taken yet. Returns (sent, still waiting)."""
     sent = waiting = 0
     pending = Courriel.objects.filter(envoye_le__isnull=True, tentatives__lt=Courriel.MAX_TENTATIVES)
     for courriel in pending.order_by("cree_le"):

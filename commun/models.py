@@ -1,5 +1,5 @@
 from django.core.mail import send_mail
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class Courriel(models.Model):
     """An e-mail kept until the mail server took it: a failed send is retried, not lost."""
 
-    MAX_TENTATIVES = 10
+    MAX_TENTATIVES = 8
 
     destinataires = models.JSONField(_("destinataires"), default=list)
     sujet = models.CharField(_("sujet"), max_length=250)
@@ -26,17 +26,26 @@ class Courriel(models.Model):
         return f"{self.sujet} → {', '.join(self.destinataires)}"
 
     def attempt(self):
-        """Try to send now; record the outcome. Returns True once sent."""
-        if self.envoye_le:
-            return True
-        self.tentatives += 1
-        try:
-            send_mail(self.sujet, self.corps, None, self.destinataires, fail_silently=False)
-        except Exception as exc:  # noqa: BLE001 - any transport failure is retried later
-            self.derniere_erreur = f"{type(exc).__name__}: {exc}"[:500]
-            self.save(update_fields=["tentatives", "derniere_erreur"])
-            return False
-        self.envoye_le = timezone.now()
-        self.derniere_erreur = ""
-        self.save(update_fields=["tentatives", "derniere_erreur", "envoye_le"])
-        return True
+        """Try to send now, once even if two workers try together; record the outcome.
+        Returns True once sent."""
+        with transaction.atomic():
+            locked = Courriel.objects.select_for_update(skip_locked=True).filter(pk=self.pk).first()
+            if locked is None:  # another worker is sending it right now
+                return False
+            if locked.envoye_le:
+                return True
+            locked.tentatives += 1
+            try:
+                send_mail(locked.sujet, locked.corps, None, locked.destinataires, fail_silently=False)
+            except Exception as exc:  # noqa: BLE001 - any transport failure is retried later
+                locked.derniere_erreur = f"{type(exc).__name__}: {exc}"[:500]
+                locked.save(update_fields=["tentatives", "derniere_erreur"])
+                sent = False
+            else:
+                locked.envoye_le = timezone.now()
+                locked.derniere_erreur = ""
+                locked.save(update_fields=["tentatives", "derniere_erreur", "envoye_le"])
+                sent = True
+        self.tentatives, self.derniere_erreur = locked.tentatives, locked.derniere_erreur
+        self.envoye_le = locked.envoye_le
+        return sent

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rest_framework_gis",
     "django_filters",
     "drf_spectacular",
+    "procrastinate.contrib.django",
     # The kernel, then the domain apps in the order they depend on each other, then the
     # pages that combine them (see ARCHITECTURE.md).
     "commun",
@@ -181,6 +182,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gusp@localhost")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
+# Background work (e-mails, reminders, purges) is a PostgreSQL job queue: jobs are
+# queued in the same transaction as the change that asks for them, and run by
+# `manage.py procrastinate worker` (started by `make run` and the compose `worker`).
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
+
 # The database cache is shared by every gunicorn worker: rate limits (token, walk codes)
 # count across workers. `manage.py createcachetable` creates it (make run/test do).
 CACHES = {
@@ -218,5 +224,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "procrastinate": {"level": "WARNING"}},
 }

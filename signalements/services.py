@@ -7,7 +7,6 @@ from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.core.files.base import ContentFile
-from django.urls import reverse
 from django.utils import timezone
 
 from chantiers.models import TERMINES, Chantier
@@ -171,7 +170,7 @@ def transmit(signalement, acteur, auteur=None, commentaire=""):
         commentaire=commentaire,
     )
     if acteur and acteur.email:
-        notify_acteur(signalement, acteur)
+        notify("acteur", signalement, acteur_id=acteur.pk)
 
 
 def change_status(signalement, statut, auteur, commentaire="", photo=None):
@@ -189,7 +188,7 @@ def change_status(signalement, statut, auteur, commentaire="", photo=None):
     signalement.save(update_fields=["statut", "resolu_le", "mis_a_jour_le"])
     log(signalement, Evenement.Type.STATUT, auteur, ancien_statut=ancien, nouveau_statut=statut,
         commentaire=commentaire, photo=photo)
-    notify_reporter(signalement, auteur)
+    notify("reporter", signalement, auteur_id=auteur.pk if auteur else None)
 
 
 def reassign(signalement, acteur, auteur, raison):
@@ -217,7 +216,7 @@ def mark_duplicate(signalement, original, auteur, commentaire=""):
         commentaire=commentaire or f"Doublon de {original.uuid}")
     log(original, Evenement.Type.CONFIRMATION, None,
         commentaire=f"Signalement {str(signalement.uuid)[:8]} rattaché comme doublon.")
-    notify_reporter(signalement, auteur)
+    notify("reporter", signalement, auteur_id=auteur.pk if auteur else None)
 
 
 def confirm(signalement, auteur, commentaire=""):
@@ -262,34 +261,12 @@ def save_photo(signalement, photo_uuid, processed, auteur, event_comment=""):
     return photo
 
 
-def detail_url(signalement):
-    return settings.SITE_URL.rstrip("/") + reverse("signalement-detail-page", args=[signalement.uuid])
-
-
-def notify_acteur(signalement, acteur):
-    courriels.queue_email(
-        f"[GUSP] Nouveau signalement : {signalement.categorie}",
-        (
-            f"Un signalement vous est transmis.\n\n"
-            f"Catégorie : {signalement.categorie}\n"
-            f"Secteur : {signalement.secteur or 'hors secteur'}\n"
-            f"Observé le : {timezone.localtime(signalement.observe_le):%d/%m/%Y %H:%M}\n"
-            f"Description : {signalement.description or '(aucune)'}\n"
-            f"Délai cible : {signalement.categorie.delai_jours} jours\n\n"
-            f"Traiter : {detail_url(signalement)}\n"
-        ),
-        [acteur.email],
-    )
-
-
-def notify_reporter(signalement, auteur):
-    """Tell the reporter when someone else changed the status of their report."""
-    reporter = signalement.auteur
-    if not reporter or not reporter.email or reporter == auteur:
+def notify(kind, signalement, **ids):
+    """Queue an e-mail about a report (`acteur` or `reporter`), in the caller's
+    transaction; the worker writes and sends it (signalements.tasks)."""
+    if courriels.is_paused():
         return
-    label = signalement.get_statut_display()
-    courriels.queue_email(
-        f"[GUSP] Votre signalement est « {label} »",
-        f"Votre signalement ({signalement.categorie}) est maintenant : {label}.\n\nSuivi : {detail_url(signalement)}\n",
-        [reporter.email],
-    )
+    from . import tasks
+
+    task = tasks.notify_acteur if kind == "acteur" else tasks.notify_reporter
+    task.defer(signalement_id=signalement.pk, **ids)

@@ -1,3 +1,4 @@
+import json
 import os
 
 import pytest
@@ -35,6 +36,54 @@ def browser():
     from tests.browser import launch_browser
 
     yield from launch_browser()
+
+
+class QueuedJobs:
+    """Runs the jobs a test queued, inside the test's transaction, as the worker would
+    (the test that proves the real worker runs them is test_jobs.py)."""
+
+    def run(self):
+        from django.db import connection
+        from procrastinate.contrib.django import app
+
+        done = 0
+        while True:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT id, task_name, args FROM procrastinate_jobs WHERE status = 'todo' "
+                               "AND (scheduled_at IS NULL OR scheduled_at <= now()) ORDER BY id")
+                batch = cursor.fetchall()
+            if not batch:
+                return done
+            for job_id, task_name, args in batch:
+                with connection.cursor() as cursor:
+                    cursor.execute("DELETE FROM procrastinate_jobs WHERE id = %s", [job_id])
+                # The body without commun.tasks.job's wrapper, which would close this
+                # test's connection (and its transaction).
+                func = app.tasks[task_name].func
+                func = getattr(func, "__wrapped__", func)
+                func(**(json.loads(args) if isinstance(args, str) else args))
+                done += 1
+
+    def waiting(self):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT task_name FROM procrastinate_jobs WHERE status = 'todo' ORDER BY id")
+            return [row[0] for row in cursor.fetchall()]
+
+
+def forget_jobs():
+    """Procrastinate's tables are not Django's to flush: transactional tests leave jobs."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM procrastinate_jobs")
+
+
+@pytest.fixture
+def jobs(db):
+    forget_jobs()
+    return QueuedJobs()
 
 
 @pytest.fixture

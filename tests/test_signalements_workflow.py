@@ -94,20 +94,21 @@ def test_detail_page_hides_others_reports(users, reports):
     assert api.get("/api/v1/signalements/pas-un-uuid/").json()["detail"]
 
 
-def test_full_lifecycle_with_history_and_emails(users, reports, django_capture_on_commit_callbacks):
+def test_full_lifecycle_with_history_and_emails(users, reports, jobs):
     s = reports["ville"]
     ville = client_for(users["ville.demo"])
+    jobs.run()
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = ville.post(f"/signalements/{s.uuid}/statut/", {"statut": "en_cours", "commentaire": "On y va"})
+    response = ville.post(f"/signalements/{s.uuid}/statut/", {"statut": "en_cours", "commentaire": "On y va"})
+    jobs.run()
     assert response.status_code == 302
     s.refresh_from_db()
     assert s.statut == Statut.EN_COURS
     assert [m.to for m in mail.outbox] == [[users["agent.demo"].email]]  # the reporter is told
     assert "En cours" in mail.outbox[0].subject
 
-    with django_capture_on_commit_callbacks(execute=True):
-        ville.post(f"/signalements/{s.uuid}/statut/", {"statut": "resolu", "commentaire": "Ramassé"})
+    ville.post(f"/signalements/{s.uuid}/statut/", {"statut": "resolu", "commentaire": "Ramassé"})
+    jobs.run()
     s.refresh_from_db()
     assert s.statut == Statut.RESOLU and s.resolu_le is not None
     # résolu can reopen
@@ -151,8 +152,7 @@ def test_other_service_cannot_change_status(users, reports):
     assert s.statut == Statut.TRANSMIS
 
 
-def test_reassignment_needs_a_reason_and_notifies_the_new_acteur(users, reports,
-                                                                  django_capture_on_commit_callbacks):
+def test_reassignment_needs_a_reason_and_notifies_the_new_acteur(users, reports, jobs):
     from territoire.models import Acteur
 
     s = reports["ville"]
@@ -160,9 +160,10 @@ def test_reassignment_needs_a_reason_and_notifies_the_new_acteur(users, reports,
     oph = Acteur.objects.get(slug="oph")
     response = ville.post(f"/signalements/{s.uuid}/reaffecter/", {"acteur": oph.pk, "raison": ""}, follow=True)
     assert "Raison" in response.content.decode()
+    jobs.run()
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        ville.post(f"/signalements/{s.uuid}/reaffecter/", {"acteur": oph.pk, "raison": "Terrain OPH"})
+    ville.post(f"/signalements/{s.uuid}/reaffecter/", {"acteur": oph.pk, "raison": "Terrain OPH"})
+    jobs.run()
     s.refresh_from_db()
     assert s.acteur == oph and s.statut == Statut.TRANSMIS
     assert [m.to for m in mail.outbox] == [["proximite@oph-meuse.example"]]
@@ -265,35 +266,3 @@ def test_chantier_report_goes_to_the_nearest_unfinished_operation(users):
     assert other.acteur.slug == "agglo-politique-ville"  # the category's default acteur
 
 
-class BrokenMailServer:
-    """An e-mail backend whose server refuses everything (SMTP down)."""
-
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def send_messages(self, messages):
-        raise ConnectionRefusedError("serveur SMTP injoignable")
-
-
-def test_a_failed_email_is_kept_and_sent_later(users, settings, django_capture_on_commit_callbacks):
-    from django.core.management import call_command
-
-    from commun.models import Courriel
-
-    settings.EMAIL_BACKEND = "tests.test_signalements_workflow.BrokenMailServer"
-    with django_capture_on_commit_callbacks(execute=True):
-        s = report(users, "depots-sauvage")
-    waiting = Courriel.objects.get()
-    assert waiting.envoye_le is None and waiting.tentatives == 1
-    assert "injoignable" in waiting.derniere_erreur
-    assert waiting.destinataires == ["dechets@agglo-bar-le-duc.example"]
-    assert s.statut == Statut.TRANSMIS  # the report itself is never held back by mail
-
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    mail.outbox.clear()
-    call_command("envoyer_courriels")
-    waiting.refresh_from_db()
-    assert waiting.envoye_le is not None and waiting.tentatives == 2
-    assert [m.to for m in mail.outbox] == [["dechets@agglo-bar-le-duc.example"]]
-    call_command("envoyer_courriels")
-    assert len(mail.outbox) == 1  # sent once, never twice

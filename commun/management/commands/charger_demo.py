@@ -2,8 +2,9 @@ from importlib import import_module
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
-from django.test.utils import override_settings
 from django.utils.module_loading import module_has_submodule
+
+from commun import courriels
 
 
 def demo_modules():
@@ -19,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # Demo reports are routed like real ones; their e-mails must not go anywhere.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        with courriels.paused():
             for module in demo_modules():
                 result = module.load()
                 self.stdout.write(f"{module.__name__}: {result}")
