@@ -125,6 +125,7 @@ def main():
     args = parser.parse_args()
     configure(args.db)
 
+    from django.http import HttpRequest
     from django.test import Client
 
     from carte.pages import layer_url
@@ -137,7 +138,7 @@ def main():
     for who in ("anonyme", "pilote.demo"):
         client = Client()
         if who != "anonyme":
-            assert client.login(username=who, password="demo")
+            assert client.login(request=HttpRequest(), username=who, password="demo")
         request = client.get("/carte/").wsgi_request
         print(f"— {who}")
         rows = [("/carte/ (page)", "/carte/")]

@@ -6,8 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, status
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.pagination import GeoJsonPagination
@@ -62,6 +64,18 @@ def conflict(message, field="uuid"):
     return Response({"detail": message, "errors": {field: [message]}}, status=status.HTTP_409_CONFLICT)
 
 
+class TokenView(ObtainAuthToken):
+    """`POST {username, password}` → `{token}`, throttled, and locked by django-axes like the
+    login form (10 failures lock the account and the address)."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    def get_serializer_context(self):
+        # django-axes marks a lockout on Django's request, which its middleware reads.
+        return {**super().get_serializer_context(), "request": self.request._request}
+
+
 class GeoPagination(GeoJsonPagination):
     page_size_query_param = "page_size"
     max_page_size = 5000
@@ -105,10 +119,11 @@ def photo_from_request(request):
 
 def client_ip(request):
     """The client's address: REMOTE_ADDR, or behind NUM_PROXIES trusted proxies the
-    matching entry of X-Forwarded-For (counted from the right, which the proxies wrote)."""
+    matching entry of X-Forwarded-For (counted from the right, which the proxies wrote).
+    None when unknown (a request built in-process)."""
     count = settings.NUM_PROXIES
     if count:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
         if len(forwarded) >= count:
             return forwarded[-count]
-    return request.META.get("REMOTE_ADDR", "") or "inconnue"
+    return request.META.get("REMOTE_ADDR") or None

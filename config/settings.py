@@ -5,6 +5,7 @@ DEBUG only when asked for), production turns on every `check --deploy` protectio
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "procrastinate.contrib.django",
+    "axes",
     # The kernel, then the domain apps in the order they depend on each other, then the
     # pages that combine them (see ARCHITECTURE.md).
     "commun",
@@ -72,6 +74,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout answer.
+    "axes.middleware.AxesMiddleware",
+]
+
+# Logins (the form and the API token) go through django-axes first: 10 wrong passwords
+# lock the account, and separately the address, for 15 minutes.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -160,7 +171,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "commun.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"auth": "20/min", "code_marche": "10/min"},
-    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")) or None,
+    # 0 = no proxy: DRF then keys throttles on REMOTE_ADDR and ignores X-Forwarded-For
+    # (None would trust whatever the client writes there).
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API du quartier — GUSP, renouvellement urbain, marches exploratoires",
@@ -199,9 +212,18 @@ CACHES = {
 # X-Forwarded-For; with 0 (direct exposure) only REMOTE_ADDR is believed.
 NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_CLIENT_IP_CALLABLE = "commun.api.client_ip"
+AXES_LOCKOUT_CALLABLE = "commun.errors.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
 # Production protections (`manage.py check --deploy`); each can be relaxed from the
 # environment behind a TLS-terminating proxy.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The scheme a proxy says it received is believed only when a proxy is declared.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if NUM_PROXIES else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
@@ -224,5 +246,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "procrastinate": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "procrastinate": {"level": "WARNING"},
+                "axes": {"level": "WARNING"}},
 }

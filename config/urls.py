@@ -4,12 +4,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
-from rest_framework.throttling import ScopedRateThrottle
 
 from carte import api as carte_api
 from chantiers import api as chantiers_api
+from commun.api import TokenView
 from commun.offline import service_worker
 from marches import api as marches_api
 from signalements import api as signalements_api
@@ -17,13 +16,6 @@ from territoire import api as territoire_api
 
 admin.site.site_header = "Quartier — administration"
 admin.site.site_title = "Quartier"
-
-
-class TokenView(ObtainAuthToken):
-    """`POST {username, password}` → `{token}`, throttled against guessing."""
-
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
 
 
 router = DefaultRouter()

@@ -46,7 +46,7 @@ def _recent(stamps, now):
 
 
 def _ip_key(request):
-    return f"marches:code-echecs:{client_ip(request)}"
+    return f"marches:code-echecs:{client_ip(request) or 'inconnue'}"
 
 
 def check_not_blocked(request):

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.gis.geos import Point
+from django.http import HttpRequest
 from django.utils import timezone
 
 from tests.browser import DESKTOP, PHONE, login, new_page
@@ -182,7 +183,7 @@ def test_downloaded_map_works_offline(browser, live_server, with_reports, client
     from chantiers.models import Chantier
 
     Chantier.objects.filter(slug="ehpad").update(nom=XSS)
-    client.login(username="pilote.demo", password="demo")
+    client.login(request=HttpRequest(), username="pilote.demo", password="demo")
     html = client.get("/carte/telecharger/").content.decode()
     path = tmp_path / "carte.html"
     path.write_text(html, encoding="utf-8")

@@ -6,6 +6,7 @@ import sys
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from commun import roles
 from territoire.models import Acteur, Engagement, Equipement, Secteur, Territoire
@@ -54,10 +55,10 @@ def test_demo_roles(demo):
 
 def test_admin_is_for_pilots_only(client, demo):
     assert client.get("/admin/").status_code == 302
-    client.login(username="agent.demo", password="demo")
+    client.login(request=HttpRequest(), username="agent.demo", password="demo")
     assert client.get("/admin/territoire/territoire/").status_code == 302
     client.logout()
-    client.login(username="pilote.demo", password="demo")
+    client.login(request=HttpRequest(), username="pilote.demo", password="demo")
     page = client.get(f"/admin/territoire/territoire/{Territoire.objects.get().pk}/change/")
     assert page.status_code == 200
     html = page.content.decode()

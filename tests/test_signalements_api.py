@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.db import connection
+from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -181,9 +182,9 @@ def test_anonymous_gets_401_json_never_a_redirect(api):
 
 
 def test_session_post_without_csrf_is_403_json(routed, client):
-    client.login(username="agent.demo", password="demo")
+    client.login(request=HttpRequest(), username="agent.demo", password="demo")
     csrf_client = type(client)(enforce_csrf_checks=True)
-    csrf_client.login(username="agent.demo", password="demo")
+    csrf_client.login(request=HttpRequest(), username="agent.demo", password="demo")
     response = csrf_client.post("/api/v1/signalements/", feature(), content_type="application/json")
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
