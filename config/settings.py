@@ -134,8 +134,24 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# Front-end packages come from npm at set-up time and are served by the app itself.
-STATICFILES_DIRS = [BASE_DIR / "static", ("vendor", BASE_DIR / "node_modules")]
+# Front-end packages come from npm at set-up time and are served by the app itself, under
+# static/vendor/: only these files or folders of node_modules (commun.staticfiles).
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "commun.staticfiles.VendorFinder",
+]
+NODE_MODULES = BASE_DIR / "node_modules"
+VENDOR_FILES = [
+    "leaflet/dist",
+    "leaflet.markercluster/dist",
+    "leaflet.heat/dist",
+    "@geoman-io/leaflet-geoman-free/dist",
+    "idb/build/umd.js",
+    "ol/dist/ol.js",
+    "ol/ol.css",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -154,7 +170,7 @@ STORAGE_SRID = int(os.environ.get("STORAGE_SRID", "2154"))
 API_SRID = 4326
 
 # Base map tiles may come from another host; everything else is served locally.
-MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILES_URL = os.environ.get("MAP_TILES_URL") or "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 MAP_TILES_ATTRIBUTION = os.environ.get(
     "MAP_TILES_ATTRIBUTION", "&copy; contributeurs OpenStreetMap"
 )
@@ -192,6 +208,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gusp@localhost")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 

@@ -9,7 +9,7 @@ packages=(postgresql-15 postgresql-15-postgis-3 postgresql-client-15 gdal-bin li
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 python3 -c "import ensurepip, venv" 2>/dev/null || packages+=(python3-venv)
 if [ "${1:-}" = "test" ]; then
-  packages+=(chromium fonts-dejavu-core fonts-noto-color-emoji)
+  packages+=(chromium fonts-dejavu-core fonts-noto-color-emoji docker-compose)
 fi
 
 missing=()
