@@ -8,10 +8,13 @@ class ChantiersConfig(AppConfig):
     def ready(self):
         from commun.carte import register_filters, register_layers
         from commun.exports import register_export
+        from commun.retention import register_purge
 
-        from . import carte, exports
+        from . import carte, exports, retention
 
         for layer in exports.EXPORTS:
             register_export(layer)
         register_layers(carte.layers, order=30)
         register_filters(carte.panel_filters)
+        for purge in retention.PURGES:
+            register_purge(purge)

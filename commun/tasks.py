@@ -39,3 +39,13 @@ def send_email(courriel_id):
         return
     if not courriel.attempt():
         raise EnvoiEchoue(courriel.derniere_erreur)
+
+
+@app.periodic(cron="20 3 * * *")
+@app.task(queue="entretien", pass_context=False)
+@job
+def purge_personal_data(timestamp):
+    """Every night: forget the personal data past its term (commun.retention)."""
+    from .retention import run_purges
+
+    run_purges()

@@ -230,6 +230,22 @@ CACHES = {
 # X-Forwarded-For; with 0 (direct exposure) only REMOTE_ADDR is believed.
 NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 
+# How long personal data is kept, in days (manage.py purger_donnees, run daily by the
+# job queue; the register is docs/donnees-personnelles.md).
+RETENTION = {
+    key: int(os.environ.get(f"RETENTION_{key.upper()}_JOURS", default))
+    for key, default in {
+        "auteurs_signalements": 365,  # after the report is closed
+        "photos_signalements_clos": 730,  # after the report is closed
+        "pseudonymes_participants": 90,  # after the walk
+        "profils_participants": 1095,  # gender and age bracket, after the walk
+        "auteurs_propositions": 730,  # after the proposal was made
+        "courriels_envoyes": 90,  # after sending
+        "connexions": 30,  # login attempts, expired sessions
+        "comptes_inactifs": 1095,  # since the last login
+    }.items()
+}
+
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks

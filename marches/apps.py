@@ -29,8 +29,11 @@ class MarchesConfig(AppConfig):
     def ready(self):
         from commun.carte import register_layers
         from commun.offline import register_offline
+        from commun.retention import register_purge
 
-        from . import carte, schema  # noqa: F401 - schema registers the OpenAPI scheme
+        from . import carte, retention, schema  # noqa: F401 - schema registers the OpenAPI scheme
 
         register_layers(carte.layers, order=80)
         register_offline(pages=OFFLINE_PAGES, assets=OFFLINE_ASSETS)
+        for purge in retention.PURGES:
+            register_purge(purge)

@@ -26,8 +26,9 @@ class SignalementsConfig(AppConfig):
         from commun.carte import register_filters, register_layers
         from commun.exports import register_export
         from commun.offline import register_offline
+        from commun.retention import register_purge
 
-        from . import carte, exports
+        from . import carte, exports, retention
 
         for layer in exports.EXPORTS:
             register_export(layer)
@@ -35,3 +36,5 @@ class SignalementsConfig(AppConfig):
         register_layers(carte.report_layers, order=90)
         register_filters(carte.panel_filters)
         register_offline(pages=OFFLINE_PAGES, assets=OFFLINE_ASSETS)
+        for purge in retention.PURGES:
+            register_purge(purge)
