@@ -2,6 +2,8 @@
 transaction, and procrastinate's worker (its own database connection, as in
 production) writes it, sends it, and retries when the mail server refuses it."""
 
+import threading
+
 import pytest
 from django.core import mail
 from django.db import connection
@@ -28,9 +30,21 @@ class RefusingMailServer:
 
 def run_worker():
     """What `manage.py procrastinate worker` does (its own psycopg connection, not
-    Django's), until the queue holds nothing due."""
-    with app.replace_connector(app.connector.get_worker_connector()) as worker_app:
-        worker_app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+    Django's), until the queue holds nothing due. In a thread of its own: the browser
+    tests' Playwright keeps an event loop in this one."""
+    failures = []
+
+    def work():
+        try:
+            with app.replace_connector(app.connector.get_worker_connector()) as worker_app:
+                worker_app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+        except Exception as exc:  # noqa: BLE001 - reported in the test's thread
+            failures.append(exc)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive() and not failures, failures
 
 
 def jobs_by_status():
