@@ -8,14 +8,14 @@ import os
 import sys
 
 import dj_database_url
-import psycopg2
-from psycopg2 import sql
+import psycopg
+from psycopg import sql
 
 DEFAULT_URL = "postgis://postgres@127.0.0.1:5432/qpv_terrain"
 
 
 def connect(cfg, dbname):
-    return psycopg2.connect(
+    return psycopg.connect(
         dbname=dbname,
         user=cfg.get("USER") or None,
         password=cfg.get("PASSWORD") or None,
@@ -48,5 +48,5 @@ def main():
 if __name__ == "__main__":
     try:
         main()
-    except psycopg2.OperationalError as exc:
+    except psycopg.OperationalError as exc:
         sys.exit(f"Connexion à PostgreSQL impossible : {exc}")
