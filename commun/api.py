@@ -15,6 +15,8 @@ from rest_framework_gis.pagination import GeoJsonPagination
 from . import photos
 
 DETAIL_INVALID = "Données invalides."
+# WGS84 degrees to 7 decimals: about 1 cm, what RFC 7946 § 11.2 recommends.
+COORDINATE_DECIMALS = 7
 
 
 def _flatten(errors):
@@ -77,12 +79,26 @@ class ListPagination(PageNumberPagination):
      "properties": {"type": {"type": "string"}, "coordinates": {"type": "array", "items": {}}}}
 )
 class ApiGeometryField(GeometryField):
-    """Geometry reprojected to WGS84 by PostGIS (the `geom_api` annotation)."""
+    """Geometry reprojected to WGS84 by PostGIS (the `geom_api` annotation), rounded to
+    7 decimals (about 1 cm) as RFC 7946 recommends."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("source", "geom_api")
         kwargs.setdefault("read_only", True)
+        kwargs.setdefault("precision", COORDINATE_DECIMALS)
         super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        geojson = super().to_representation(value)
+        if geojson and "coordinates" in geojson:
+            geojson["coordinates"] = _as_lists(geojson["coordinates"])  # rounding made tuples
+        return geojson
+
+
+def _as_lists(coordinates):
+    if isinstance(coordinates, (list, tuple)):
+        return [_as_lists(c) for c in coordinates]
+    return coordinates
 
 
 def photo_from_request(request):

@@ -28,9 +28,12 @@ class MarchesConfig(AppConfig):
 
     def ready(self):
         from commun.carte import register_layers
+        from commun.exports import register_export
         from commun.offline import register_offline
 
-        from . import carte, schema  # noqa: F401 - schema registers the OpenAPI scheme
+        from . import carte, exports, schema  # noqa: F401 - schema registers the OpenAPI scheme
 
+        for layer in exports.EXPORTS:
+            register_export(layer)
         register_layers(carte.layers, order=80)
         register_offline(pages=OFFLINE_PAGES, assets=OFFLINE_ASSETS)
