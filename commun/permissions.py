@@ -43,3 +43,18 @@ class SignedIn(permissions.BasePermission):
 
     def has_permission(self, request, view):
         return bool(request.user and request.user.is_authenticated)
+
+
+def authenticate_client(request):
+    """The person behind a plain Django view that API clients also call (photos, OGC
+    API): an `Authorization: Token …` header first (QGIS, GDAL, scripts), else the session.
+
+    A wrong or inactive token raises DRF's AuthenticationFailed, for a 401: a client is
+    never sent to the login page.
+    """
+    from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+    from rest_framework.request import Request
+
+    user = Request(request, authenticators=[TokenAuthentication(), SessionAuthentication()]).user
+    request.user = user
+    return user

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "marches",
     "carte",
     "tableau",
+    "ogc",
+    "open311",
 ]
 
 MIDDLEWARE = [

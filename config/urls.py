@@ -62,6 +62,8 @@ urlpatterns = [
     path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),
+    path("ogc/", include("ogc.urls")),
+    path("open311/v2/", include("open311.urls")),
     path("sw.js", service_worker, name="service-worker"),
     path("", include("signalements.urls")),
     path("", include("marches.urls")),
