@@ -28,7 +28,8 @@ COMMON = [
     _param("curseur", "Position dans la liste : suivez le lien « next ».", {"type": "string"}),
     FORMAT,
 ]
-ERROR = {"description": "Erreur", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/exception"}}}}
+ERROR = {"description": "Erreur",
+         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/exception"}}}}
 FEATURES = {"type": "object", "required": ["type", "features"], "properties": {
     "type": {"type": "string", "enum": ["FeatureCollection"]},
     "features": {"type": "array", "items": {"$ref": "#/components/schemas/feature"}},
@@ -116,7 +117,8 @@ def document(request, layers):
         "paths": paths,
         "components": {
             "schemas": schemas,
-            "securitySchemes": {"jeton": {"type": "apiKey", "in": "header", "name": "Authorization",
-                                          "description": "« Token <jeton> », jeton obtenu par POST /api/v1/auth/token/."}},
+            "securitySchemes": {"jeton": {
+                "type": "apiKey", "in": "header", "name": "Authorization",
+                "description": "« Token <jeton> », jeton obtenu par POST /api/v1/auth/token/."}},
         },
     }

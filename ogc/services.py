@@ -272,16 +272,16 @@ def items_page(request, layer, params, crs, limit):
 def one_feature(request, layer, feature_id, crs):
     spec = layer.spec_for(request)
     column = next(c for c in spec.columns if c.name == spec.id_column)
+    unknown = f"Objet introuvable : « {feature_id[:40]} » n'est pas un identifiant de cette collection."
     if column.type == "integer":
         if not feature_id.isdigit() or len(feature_id) > 18:
-            raise Introuvable(f"Objet introuvable : « {feature_id[:40]} » n'est pas un identifiant de cette collection.")
+            raise Introuvable(unknown)
         value = int(feature_id)
     else:
         try:
             value = uuidlib.UUID(feature_id)
         except ValueError:
-            raise Introuvable(
-                f"Objet introuvable : « {feature_id[:40]} » n'est pas un identifiant de cette collection.") from None
+            raise Introuvable(unknown) from None
     queryset = layer.queryset(request).filter(**{column.lookup: value})
     rows = list(feature_rows(queryset[:1], spec, crs))
     if not rows:
