@@ -58,3 +58,21 @@ def authenticate_client(request):
     user = Request(request, authenticators=[TokenAuthentication(), SessionAuthentication()]).user
     request.user = user
     return user
+
+
+def accepts_api_token(view):
+    """A page an API client also reads (the photo URLs the API answers): an
+    `Authorization: Token …` header signs the request in; a wrong one is a JSON 401."""
+    from django.http import JsonResponse
+    from rest_framework.exceptions import AuthenticationFailed
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.headers.get("Authorization"):
+            try:
+                authenticate_client(request)
+            except AuthenticationFailed as exc:
+                return JsonResponse({"detail": f"Jeton refusé : {exc.detail}", "errors": {}}, status=401)
+        return view(request, *args, **kwargs)
+
+    return wrapped
