@@ -7,6 +7,7 @@ from django.http import Http404, JsonResponse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FileUploadParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework_gis.fields import GeometryField
@@ -67,6 +68,34 @@ def conflict(message, field="uuid"):
 class GeoPagination(GeoJsonPagination):
     page_size_query_param = "page_size"
     max_page_size = 5000
+
+    def get_paginated_response_schema(self, schema):
+        """What `get_paginated_response` answers: a FeatureCollection with the page's
+        count and links. `schema` is the list's: a FeatureCollection already (a GeoJSON
+        serializer), or the array of its features."""
+        page = {
+            "type": "object",
+            "required": ["type", "features"],
+            "properties": {
+                "type": {"type": "string", "enum": ["FeatureCollection"]},
+                "count": {"type": "integer", "example": 123},
+                "next": {"type": "string", "nullable": True, "format": "uri",
+                         "description": "Page suivante : suivez ce lien jusqu'à ce qu'il soit nul."},
+                "previous": {"type": "string", "nullable": True, "format": "uri"},
+            },
+        }
+        if schema.get("type") == "array":
+            page["properties"]["features"] = schema
+            return page
+        return {"allOf": [schema, page]}
+
+
+class RawPhotoParser(FileUploadParser):
+    """The image itself as the request body (any content type); the file name that DRF
+    asks for in Content-Disposition is optional, clients rarely send one."""
+
+    def get_filename(self, stream, media_type, parser_context):
+        return super().get_filename(stream, media_type, parser_context) or "photo"
 
 
 class ListPagination(PageNumberPagination):

@@ -3,7 +3,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import ScopedRateThrottle
@@ -11,6 +12,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from carte import api as carte_api
 from chantiers import api as chantiers_api
 from commun.offline import service_worker
+from commun.schema import DemandeJeton, Jeton
 from marches import api as marches_api
 from signalements import api as signalements_api
 from territoire import api as territoire_api
@@ -24,6 +26,10 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
+
+    @extend_schema(request={"application/json": DemandeJeton}, responses={200: Jeton}, auth=[])
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
 
 
 router = DefaultRouter()
@@ -46,6 +52,8 @@ router.register(r"marches/(?P<marche_pk>[^/.]+)/preconisations", marches_api.Pre
 api_patterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/swagger-ui/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-swagger"),
+    path("schema/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("exports/<slug:couche>.<slug:fmt>", carte_api.ExportView.as_view(), name="api-export"),
     path("signalements/<str:uuid>/photos/<uuid:photo_uuid>", signalements_api.PhotoUploadView.as_view(),
          name="signalement-photo-upload"),
