@@ -29,8 +29,31 @@ class RefusingMailServer:
 def run_worker():
     """What `manage.py procrastinate worker` does (its own psycopg connection, not
     Django's), until the queue holds nothing due."""
-    with app.replace_connector(app.connector.get_worker_connector()) as worker_app:
-        worker_app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+    def work():
+        with app.replace_connector(app.connector.get_worker_connector()) as worker_app:
+            worker_app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+
+    # In its own thread, as the real worker is its own process: Playwright's sync API
+    # keeps an event loop running in the test thread once a browser test has run.
+    import threading
+
+    failures = []
+    thread = threading.Thread(target=lambda: _capture(work, failures))
+    thread.start()
+    thread.join(timeout=120)
+    if failures:
+        raise failures[0]
+
+
+def _capture(func, failures):
+    try:
+        func()
+    except Exception as exc:  # re-raised in the test's thread
+        failures.append(exc)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
 
 
 def jobs_by_status():
