@@ -12,7 +12,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 
 from commun.filters import BBoxFilter
-from commun.geometry import with_api_geom
+from commun.geometry import api_geom, with_api_geom
 from territoire.models import Acteur
 
 from .filters import ChantierFilter, PropositionFilter
@@ -52,6 +52,5 @@ class PropositionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         qs = visible_propositions(self.request.user).select_related("friche", "auteur")
-        geom = Coalesce(Transform("geom", settings.API_SRID),
-                        Transform(PointOnSurface("friche__geom"), settings.API_SRID))
+        geom = Coalesce(api_geom("geom"), Transform(PointOnSurface("friche__geom"), settings.API_SRID))
         return qs.annotate(geom_api=geom).order_by("-cree_le", "-id")

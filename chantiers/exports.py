@@ -8,31 +8,34 @@ from django.contrib.gis.db.models.functions import PointOnSurface
 from django.db.models.functions import Coalesce
 
 from commun import roles
-from commun.exports import Column, ExportLayer, ExportSpec
+from commun.exports import Column, ExportLayer, ExportSpec, Temporal
 
 from .filters import ChantierFilter, PropositionFilter
 from .models import Chantier, Proposition, Statut, Type
 from .permissions import visible_propositions
 
-CHANTIER_SPEC = ExportSpec(
-    layer="chantiers",
-    columns=[
-        Column("id"), Column("nom"), Column("type", choices=dict(Type.choices)),
-        Column("statut", choices=dict(Statut.choices)),
-        Column("maitre_ouvrage", "maitre_ouvrage__slug"),
-        Column("maitre_ouvrage_nom", "maitre_ouvrage__nom"),
-        Column("adresse"), Column("debut_prevu"), Column("fin_prevue"), Column("debut_reel"),
-        Column("fin_reelle"), Column("logements_demolis"), Column("logements_rehabilites"),
-        Column("logements_construits"), Column("budget"), Column("plan_financement"),
-        Column("heures_insertion_prevues"), Column("heures_insertion_realisees"),
-        Column("beneficiaires_qpv"), Column("demonstration"),
-    ],
-)
+CHANTIER_COLUMNS = [
+    Column("id", type="integer"), Column("nom"), Column("type", choices=dict(Type.choices)),
+    Column("statut", choices=dict(Statut.choices)),
+    Column("maitre_ouvrage", "maitre_ouvrage__slug"),
+    Column("maitre_ouvrage_nom", "maitre_ouvrage__nom"),
+    Column("adresse"), Column("debut_prevu", type="date"), Column("fin_prevue", type="date"),
+    Column("debut_reel", type="date"), Column("fin_reelle", type="date"),
+    Column("logements_demolis", type="integer"), Column("logements_rehabilites", type="integer"),
+    Column("logements_construits", type="integer"), Column("budget", type="real"), Column("plan_financement"),
+    Column("heures_insertion_prevues", type="integer"), Column("heures_insertion_realisees", type="integer"),
+    Column("beneficiaires_qpv", type="integer"), Column("demonstration", type="boolean"),
+]
+CHANTIER_SPEC = ExportSpec(layer="chantiers", columns=CHANTIER_COLUMNS)
+FRICHE_SPEC = ExportSpec(layer="friches", columns=CHANTIER_COLUMNS)
+# An operation runs from its actual start (planned otherwise) to its actual end.
+PERIODE = Temporal(Coalesce("debut_reel", "debut_prevu"), Coalesce("fin_reelle", "fin_prevue"), dates=True)
 
 PROPOSITION_COLUMNS = [
-    Column("id"), Column("friche"), Column("friche_nom", "friche__nom"), Column("titre"),
-    Column("texte"), Column("statut", choices=dict(Proposition.Statut.choices)),
-    Column("conseil_citoyen"), Column("cree_le"), Column("demonstration"),
+    Column("id", type="integer"), Column("friche", type="integer"), Column("friche_nom", "friche__nom"),
+    Column("titre"), Column("texte"), Column("statut", choices=dict(Proposition.Statut.choices)),
+    Column("conseil_citoyen", type="boolean"), Column("cree_le", type="datetime"),
+    Column("demonstration", type="boolean"),
 ]
 # A proposal without a sketch is placed on its friche.
 PROPOSITION_GEOM = Coalesce("geom", PointOnSurface("friche__geom"))
@@ -64,9 +67,19 @@ class PropositionExportLayer(ExportLayer):
         return PROPOSITION_SPEC_PILOTE if roles.is_pilote(request.user) else PROPOSITION_SPEC
 
 
+CHANTIER_QUERYABLES = ("type", "statut", "maitre_ouvrage")
+
 EXPORTS = [
-    ExportLayer("chantiers", "Chantiers", chantiers_queryset, CHANTIER_SPEC, ChantierFilter),
-    ExportLayer("friches", "Friches", friches_queryset, CHANTIER_SPEC, ChantierFilter),
+    ExportLayer("chantiers", "Chantiers", chantiers_queryset, CHANTIER_SPEC, ChantierFilter,
+                description="Opérations du renouvellement urbain : démolitions, réhabilitations, constructions, "
+                            "espaces publics, équipements, réseau de chaleur.",
+                temporal=PERIODE, queryables=CHANTIER_QUERYABLES),
+    ExportLayer("friches", "Friches", friches_queryset, FRICHE_SPEC, ChantierFilter,
+                description="Friches en attente d'un nouvel usage.", temporal=PERIODE,
+                queryables=CHANTIER_QUERYABLES),
     PropositionExportLayer("propositions", "Propositions des habitants", propositions_queryset,
-                           PROPOSITION_SPEC, PropositionFilter),
+                           PROPOSITION_SPEC, PropositionFilter,
+                           description="Propositions des habitants pour la reprise des friches (publiées ; "
+                                       "les siennes en plus une fois connecté).",
+                           temporal=Temporal("cree_le"), queryables=("statut", "friche")),
 ]

@@ -6,10 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, status
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FileUploadParser
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.pagination import GeoJsonPagination
@@ -17,6 +16,8 @@ from rest_framework_gis.pagination import GeoJsonPagination
 from . import photos
 
 DETAIL_INVALID = "Données invalides."
+# WGS84 degrees to 7 decimals: about 1 cm, what RFC 7946 § 11.2 recommends.
+COORDINATE_DECIMALS = 7
 
 
 def _flatten(errors):
@@ -64,21 +65,37 @@ def conflict(message, field="uuid"):
     return Response({"detail": message, "errors": {field: [message]}}, status=status.HTTP_409_CONFLICT)
 
 
-class TokenView(ObtainAuthToken):
-    """`POST {username, password}` → `{token}`, throttled, and locked by django-axes like the
-    login form (10 failures lock the account and the address)."""
-
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
-
-    def get_serializer_context(self):
-        # django-axes marks a lockout on Django's request, which its middleware reads.
-        return {**super().get_serializer_context(), "request": self.request._request}
-
-
 class GeoPagination(GeoJsonPagination):
     page_size_query_param = "page_size"
     max_page_size = 5000
+
+    def get_paginated_response_schema(self, schema):
+        """What `get_paginated_response` answers: a FeatureCollection with the page's
+        count and links. `schema` is the list's: a FeatureCollection already (a GeoJSON
+        serializer), or the array of its features."""
+        page = {
+            "type": "object",
+            "required": ["type", "features"],
+            "properties": {
+                "type": {"type": "string", "enum": ["FeatureCollection"]},
+                "count": {"type": "integer", "example": 123},
+                "next": {"type": "string", "nullable": True, "format": "uri",
+                         "description": "Page suivante : suivez ce lien jusqu'à ce qu'il soit nul."},
+                "previous": {"type": "string", "nullable": True, "format": "uri"},
+            },
+        }
+        if schema.get("type") == "array":
+            page["properties"]["features"] = schema
+            return page
+        return {"allOf": [schema, page]}
+
+
+class RawPhotoParser(FileUploadParser):
+    """The image itself as the request body (any content type); the file name that DRF
+    asks for in Content-Disposition is optional, clients rarely send one."""
+
+    def get_filename(self, stream, media_type, parser_context):
+        return super().get_filename(stream, media_type, parser_context) or "photo"
 
 
 class ListPagination(PageNumberPagination):
@@ -91,12 +108,26 @@ class ListPagination(PageNumberPagination):
      "properties": {"type": {"type": "string"}, "coordinates": {"type": "array", "items": {}}}}
 )
 class ApiGeometryField(GeometryField):
-    """Geometry reprojected to WGS84 by PostGIS (the `geom_api` annotation)."""
+    """Geometry reprojected to WGS84 by PostGIS (the `geom_api` annotation), rounded to
+    7 decimals (about 1 cm) as RFC 7946 recommends."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("source", "geom_api")
         kwargs.setdefault("read_only", True)
+        kwargs.setdefault("precision", COORDINATE_DECIMALS)
         super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        geojson = super().to_representation(value)
+        if geojson and "coordinates" in geojson:
+            geojson["coordinates"] = _as_lists(geojson["coordinates"])  # rounding made tuples
+        return geojson
+
+
+def _as_lists(coordinates):
+    if isinstance(coordinates, (list, tuple)):
+        return [_as_lists(c) for c in coordinates]
+    return coordinates
 
 
 def photo_from_request(request):

@@ -22,9 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.gis.db.models.functions import AsGeoJSON, AsWKT, Transform
+from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
+from django.db.models import Func, TextField, Value
 from django.http import HttpResponse
 from django.utils import timezone
+
+from .geometry import oriented
 
 FORMATS = {
     "geojson": "application/geo+json",
@@ -41,16 +44,27 @@ class ExportIndisponible(Exception):
     """The GeoPackage writer (ogr2ogr) is missing or failed."""
 
 
+TYPES = ("integer", "real", "date", "datetime", "boolean", "string")
+# How GDAL's SQL casts each type (the GeoPackage's column types, whatever the data).
+OGR_CASTS = {"integer": "integer", "real": "float", "date": "date", "datetime": "timestamp",
+             "boolean": "boolean", "string": "character(0)"}
+CSV_BOOLEANS = {True: "oui", False: "non"}
+
+
 @dataclass
 class Column:
-    """An exported attribute: `lookup` is an ORM path (`maitre_ouvrage__slug`)."""
+    """An exported attribute: `lookup` is an ORM path (`maitre_ouvrage__slug`); `type` is
+    one of TYPES, declared so that a file says the same whatever the rows hold."""
 
     name: str
     lookup: str = ""
+    type: str = "string"
     choices: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.lookup = self.lookup or self.name
+        if self.type not in TYPES:
+            raise ValueError(f"{self.name}: type {self.type!r} not in {TYPES}")
 
 
 @dataclass
@@ -58,36 +72,54 @@ class ExportSpec:
     """What to export from a queryset: a layer name, its columns and its geometry.
 
     `geom_field` is a field name or a geometry expression; `bbox_field` is the field a
-    `bbox` parameter filters on.
+    `bbox` parameter filters on; `id_column` names the column that identifies a feature.
     """
 
     layer: str
     columns: list
     geom_field: object = "geom"
     bbox_field: str = "geom"
+    id_column: str = "id"
 
     def header(self):
-        names = []
-        for column in self.columns:
-            names.append(column.name)
-            if column.choices:
-                names.append(f"{column.name}_libelle")
-        return names
+        return [name for name, _type in self.fields()]
 
-    def row(self, values):
+    def fields(self):
+        """(name, type) of every output attribute, a choice's label after its code."""
+        out = []
+        for column in self.columns:
+            out.append((column.name, column.type))
+            if column.choices:
+                out.append((f"{column.name}_libelle", "string"))
+        return out
+
+    def row(self, values, utc=False):
         out = []
         for column, value in zip(self.columns, values, strict=True):
-            out.append(_plain(value))
+            out.append(_plain(value, column.type, utc))
             if column.choices:
-                out.append(str(column.choices.get(value, value or "")))
+                out.append(None if value in (None, "") else str(column.choices.get(value, value)))
         return out
 
 
-def _plain(value):
+def _plain(value, kind="string", utc=False):
+    """A database value as JSON writes it, in the column's declared type."""
+    if value is None:
+        return None
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
+        if timezone.is_naive(value):
+            return value.isoformat()
+        if utc:
+            return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+        return timezone.localtime(value).isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if kind == "integer":
+        return int(value)
+    if kind == "real":
+        return float(value)
+    if kind == "boolean":
+        return bool(value)
     if isinstance(value, decimal.Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if hasattr(value, "hex") and not isinstance(value, (int, float, str)):
@@ -95,47 +127,74 @@ def _plain(value):
     return value
 
 
-def _rows(queryset, spec, geometry_sql):
+class AsRoundedWKT(Func):
+    """ST_AsText with at most 7 decimals (1 cm in degrees), as the GeoJSON is rounded."""
+
+    function = "ST_AsText"
+    output_field = TextField()
+
+    def __init__(self, expression, decimals=7):
+        super().__init__(expression, Value(decimals))
+
+
+def export_geometry(spec, srid=None):
+    """The spec's geometry in `srid` (WGS84 by default), rings oriented as RFC 7946 asks."""
+    return Transform(oriented(spec.geom_field), srid or settings.API_SRID)
+
+
+def _rows(queryset, spec, geometry_sql, utc=False):
     lookups = [c.lookup for c in spec.columns]
-    geometry = Transform(spec.geom_field, settings.API_SRID)
-    annotated = queryset.annotate(_export_geom=geometry_sql(geometry)).order_by("pk")
+    annotated = queryset.annotate(_export_geom=geometry_sql(export_geometry(spec))).order_by("pk")
     for values in annotated.values_list(*lookups, "_export_geom").iterator(chunk_size=2000):
-        yield spec.row(values[:-1]), values[-1]
+        yield spec.row(values[:-1], utc=utc), values[-1]
 
 
-def geojson_text(queryset, spec):
-    """A FeatureCollection (RFC 7946) as a string, geometry written by PostGIS."""
+def _features(queryset, spec, utc=False):
     header = spec.header()
-    parts = []
-    for row, geometry in _rows(queryset, spec, lambda g: AsGeoJSON(g, precision=7)):
+    for row, geometry in _rows(queryset, spec, lambda g: AsGeoJSON(g, precision=7), utc=utc):
         properties = json.dumps(dict(zip(header, row, strict=True)), ensure_ascii=False)
-        parts.append(f'{{"type":"Feature","properties":{properties},"geometry":{geometry or "null"}}}')
+        yield f'{{"type":"Feature","properties":{properties},"geometry":{geometry or "null"}}}'
+
+
+def geojson_text(queryset, spec, utc=False):
+    """A FeatureCollection (RFC 7946) as a string, geometry written by PostGIS."""
+    parts = _features(queryset, spec, utc=utc)
     return '{"type":"FeatureCollection","name":' + json.dumps(spec.layer) + ',"features":[' + ",".join(parts) + "]}"
 
 
 def _safe_cell(value):
+    if isinstance(value, bool):
+        return CSV_BOOLEANS[value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # 1200000, not 1200000.0, in a spreadsheet
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return "" if value is None else value
 
 
 def csv_text(queryset, spec):
-    """`;`-separated UTF-8 with a BOM (French spreadsheets), geometry as WKT in WGS84."""
+    """`;`-separated UTF-8 with a BOM (French spreadsheets), booleans `oui`/`non`,
+    geometry as WKT in WGS84 rounded to 7 decimals."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([*spec.header(), "wkt"])
-    for row, wkt in _rows(queryset, spec, AsWKT):
+    for row, wkt in _rows(queryset, spec, AsRoundedWKT):
         writer.writerow([_safe_cell(v) for v in row] + [wkt or ""])
     return buffer.getvalue()
 
 
 def gpkg_bytes(queryset, spec):
-    """A GeoPackage (EPSG:4326) with one table, or one per geometry kind when mixed."""
+    """A GeoPackage (EPSG:4326) with one table, or one per geometry kind when mixed.
+
+    Every column gets its declared type through GDAL's SQL `CAST` (GDAL would otherwise
+    guess from the values, and call a column that is empty today a string); date-times
+    are written in UTC, as the GeoPackage standard asks.
+    """
     ogr2ogr = shutil.which("ogr2ogr")
     if not ogr2ogr:
         raise ExportIndisponible("ogr2ogr (paquet gdal-bin) est introuvable sur le serveur.")
-    collection = json.loads(geojson_text(queryset, spec))
+    collection = json.loads(geojson_text(queryset, spec, utc=True))
     by_family = {}
     for feature in collection["features"]:
         kind = (feature["geometry"] or {}).get("type", "Point").replace("Multi", "")
@@ -147,12 +206,17 @@ def gpkg_bytes(queryset, spec):
         for family, features in by_family.items():
             name = spec.layer if len(by_family) == 1 else f"{spec.layer}_{family}"
             source = Path(tmp) / f"{name}.geojson"
+            # An empty layer still has its columns: one blank row names them, and the
+            # SQL keeps none.
+            blank = [{"type": "Feature", "properties": dict.fromkeys(spec.header()), "geometry": None}]
             source.write_text(
-                json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
+                json.dumps({"type": "FeatureCollection", "features": features or blank}, ensure_ascii=False),
                 encoding="utf-8",
             )
+            select = typed_select(spec, name) + ("" if features else " WHERE 0 = 1")
             command = [ogr2ogr, "-f", "GPKG", "-nln", name, "-a_srs", "EPSG:4326",
-                       "-nlt", "PROMOTE_TO_MULTI", "-lco", "SPATIAL_INDEX=YES"]
+                       "-nlt", "PROMOTE_TO_MULTI", "-lco", "SPATIAL_INDEX=YES",
+                       "-dialect", "OGRSQL", "-sql", select]
             if target.exists():
                 command.append("-update")
             if not features:
@@ -166,6 +230,12 @@ def gpkg_bytes(queryset, spec):
                     "La conversion en GeoPackage a échoué : " + detail.decode(errors="replace")[:300]
                 ) from exc
         return target.read_bytes()
+
+
+def typed_select(spec, source_layer):
+    """OGR SQL that gives each column its declared type (the geometry follows)."""
+    casts = [f'CAST("{name}" AS {OGR_CASTS[kind]}) AS "{name}"' for name, kind in spec.fields()]
+    return f'SELECT {", ".join(casts)} FROM "{source_layer}"'
 
 
 def export_response(queryset, spec, fmt, filename=None):
@@ -189,8 +259,25 @@ def export_response(queryset, spec, fmt, filename=None):
 # --- Registry of exportable layers ------------------------------------------------------
 
 @dataclass
+class Temporal:
+    """When a feature happens, for OGC's `datetime`: `start` (and `end`, for a period
+    that may still be open) are ORM paths or expressions; `dates` when they hold dates."""
+
+    start: object
+    end: object = None
+    dates: bool = False
+
+
+@dataclass
 class ExportLayer:
-    """A layer offered for export: `queryset(request)` must already apply visibility."""
+    """A layer offered for export and as an OGC API collection.
+
+    `queryset(request)` must already apply visibility. `queryables` are parameters of the
+    layer's filter set that filter on the column of the same name (the filters planners
+    need: status, nature, category); `temporal` says which dates OGC's `datetime` filters
+    on; `extent(request)`, when given, answers the WGS84 extent without scanning the rows
+    (a layer of a million reports).
+    """
 
     key: str
     label: str
@@ -198,6 +285,10 @@ class ExportLayer:
     spec: ExportSpec
     filterset_class: object = None
     login_required: bool = False
+    description: str = ""
+    temporal: Temporal | None = None
+    queryables: tuple = ()
+    extent: object = None
 
     def spec_for(self, request):
         """The columns this user may read; a subclass hides some from some users."""

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 import shapely
 from django.conf import settings
 from django.contrib.gis.db.models import GeometryField
-from django.contrib.gis.db.models.functions import Distance, Transform
+from django.contrib.gis.db.models.functions import Distance, GeomOutputGeoFunc, Transform
 from django.contrib.gis.geos import GEOSGeometry, Point
-from django.db.models import Value
+from django.db.models import Case, F, Func, IntegerField, Value, When
+from django.db.models.lookups import GreaterThanOrEqual
 
 LABELS = {
     "Point": "un point", "LineString": "une ligne", "Polygon": "un polygone",
@@ -260,9 +261,31 @@ def looks_swapped(lon, lat, perimeters, tolerance_m=SWAP_HINT_M):
 
 # --- The API's projection ------------------------------------------------------------------
 
+class ForcePolygonCCW(GeomOutputGeoFunc):
+    """ST_ForcePolygonCCW: exterior rings counter-clockwise, holes clockwise (RFC 7946
+    § 3.1.6). PostGIS 3.3 also reverses lines, so it is only applied to surfaces."""
+
+    arity = 1
+
+
+class Dimension(Func):
+    function = "ST_Dimension"
+    output_field = IntegerField()
+
+
+def oriented(geometry):
+    """Surfaces with RFC 7946's orientation; points and lines unchanged. Applied before
+    the transform to WGS84, which keeps orientation (both are east-north)."""
+    if isinstance(geometry, str):
+        geometry = F(geometry)
+    return Case(When(GreaterThanOrEqual(Dimension(geometry), 2), then=ForcePolygonCCW(geometry)), default=geometry,
+                output_field=GeometryField(srid=settings.STORAGE_SRID))
+
+
 def api_geom(field="geom"):
-    """Annotation that reprojects a stored geometry to WGS84 inside PostGIS."""
-    return Transform(field, settings.API_SRID)
+    """Annotation that reprojects a stored geometry to WGS84 inside PostGIS, its rings
+    oriented as RFC 7946 asks."""
+    return Transform(oriented(field), settings.API_SRID)
 
 
 def with_api_geom(queryset, field="geom"):

@@ -43,3 +43,36 @@ class SignedIn(permissions.BasePermission):
 
     def has_permission(self, request, view):
         return bool(request.user and request.user.is_authenticated)
+
+
+def authenticate_client(request):
+    """The person behind a plain Django view that API clients also call (photos, OGC
+    API): an `Authorization: Token …` header first (QGIS, GDAL, scripts), else the session.
+
+    A wrong or inactive token raises DRF's AuthenticationFailed, for a 401: a client is
+    never sent to the login page.
+    """
+    from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+    from rest_framework.request import Request
+
+    user = Request(request, authenticators=[TokenAuthentication(), SessionAuthentication()]).user
+    request.user = user
+    return user
+
+
+def accepts_api_token(view):
+    """A page an API client also reads (the photo URLs the API answers): an
+    `Authorization: Token …` header signs the request in; a wrong one is a JSON 401."""
+    from django.http import JsonResponse
+    from rest_framework.exceptions import AuthenticationFailed
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.headers.get("Authorization"):
+            try:
+                authenticate_client(request)
+            except AuthenticationFailed as exc:
+                return JsonResponse({"detail": f"Jeton refusé : {exc.detail}", "errors": {}}, status=401)
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rest_framework_gis",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "procrastinate.contrib.django",
     "axes",
     # The kernel, then the domain apps in the order they depend on each other, then the
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
     "marches",
     "carte",
     "tableau",
+    "ogc",
+    "open311",
 ]
 
 MIDDLEWARE = [
@@ -185,7 +188,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "commun.api.GeoPagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "commun.api.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "commun.schema.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"auth": "20/min", "code_marche": "10/min"},
     # 0 = no proxy: DRF then keys throttles on REMOTE_ADDR and ignores X-Forwarded-For
     # (None would trust whatever the client writes there).
@@ -195,6 +198,13 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "API du quartier — GUSP, renouvellement urbain, marches exploratoires",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "DESCRIPTION": "GeoJSON en WGS84 (RFC 7946). Jeton : POST /api/v1/auth/token/, puis l'en-tête "
+                   "« Authorization: Token <jeton> ». Erreurs : {detail, errors} en français. "
+                   "Normes : OGC API – Features sous /ogc/, Open311 GeoReport v2 sous /open311/v2/.",
+    # Swagger UI and Redoc come from drf-spectacular-sidecar, served by the application.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 EMAIL_BACKEND = os.environ.get(

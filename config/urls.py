@@ -3,13 +3,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from carte import api as carte_api
 from chantiers import api as chantiers_api
-from commun.api import TokenView
 from commun.offline import service_worker
+from commun.tokens import TokenView
 from marches import api as marches_api
 from signalements import api as signalements_api
 from territoire import api as territoire_api
@@ -38,6 +38,8 @@ router.register(r"marches/(?P<marche_pk>[^/.]+)/preconisations", marches_api.Pre
 api_patterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/swagger-ui/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-swagger"),
+    path("schema/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("exports/<slug:couche>.<slug:fmt>", carte_api.ExportView.as_view(), name="api-export"),
     path("signalements/<str:uuid>/photos/<uuid:photo_uuid>", signalements_api.PhotoUploadView.as_view(),
          name="signalement-photo-upload"),
@@ -54,6 +56,8 @@ urlpatterns = [
     path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),
+    path("ogc/", include("ogc.urls")),
+    path("open311/v2/", include("open311.urls")),
     path("sw.js", service_worker, name="service-worker"),
     path("", include("signalements.urls")),
     path("", include("marches.urls")),

@@ -6,18 +6,19 @@ import uuid as uuidlib
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.parsers import FileUploadParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from commun import photos as photo_intake
-from commun.api import conflict, photo_from_request
+from commun.api import RawPhotoParser, conflict, photo_from_request
 from commun.filters import BBoxFilter
 from commun.geometry import with_api_geom
 from commun.roles import acteur_ids
+from commun.schema import PHOTO_REQUEST
 
 from . import services
 from .models import Annotation, Etape, MarcheExploratoire, Preconisation, Reponse, Score
@@ -43,6 +44,9 @@ from .serializers import (
     ScoreInput,
     ScoreSerializer,
 )
+
+PHOTO_ANNOTATION = inline_serializer("PhotoAnnotationRecue", {"uuid": serializers.UUIDField(),
+                                                               "annotation": serializers.UUIDField()})
 
 
 class MarcheViewSet(viewsets.ReadOnlyModelViewSet):
@@ -206,9 +210,9 @@ class AnnotationViewSet(WalkScoped, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         return Response(self.get_serializer(fresh).data,
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
-    @extend_schema(request={"image/jpeg": {"type": "string", "format": "binary"}}, responses={201: None})
+    @extend_schema(request=PHOTO_REQUEST, responses={201: PHOTO_ANNOTATION, 200: PHOTO_ANNOTATION})
     @action(detail=True, methods=["put"], url_path=r"photos/(?P<photo_uuid>[^/]+)",
-            parser_classes=[MultiPartParser, FileUploadParser])
+            parser_classes=[MultiPartParser, RawPhotoParser])
     def photo(self, request, uuid=None, photo_uuid=None, **kwargs):
         """Idempotent photo: same photo UUID and bytes again → 200; other bytes → 409."""
         participant = self.require_participant()
@@ -249,7 +253,9 @@ class AnnotationViewSet(WalkScoped, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         return Response(PreconisationSerializer(fresh, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=PromotionSignalementInput, responses={201: None})
+    @extend_schema(request=PromotionSignalementInput, responses={201: inline_serializer("SignalementCree", {
+        "uuid": serializers.UUIDField(), "acteur": serializers.CharField(allow_null=True),
+        "statut": serializers.CharField(), "source": serializers.CharField()})})
     @action(detail=True, methods=["post"], parser_classes=[JSONParser])
     def signalement(self, request, uuid=None, **kwargs):
         """Turn this annotation into a field report (source: the walk), routed as usual."""

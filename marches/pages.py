@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from commun import roles
 from commun.forms import flash_errors
 from commun.geometry import with_api_geom
-from commun.permissions import pilote_required, professional_required
+from commun.permissions import accepts_api_token, pilote_required, professional_required
 
 from . import participation, plan_svg, services
 from .forms import JoinForm, MarcheForm, PromotionPreconisationForm, PromotionSignalementForm, ReponseForm
@@ -304,6 +304,7 @@ def restitution(request, pk):
     })
 
 
+@accepts_api_token
 def photo(request, pk, uuid, taille=""):
     """Photos go through permissions: professionals, or the participant who took it."""
     annotation = get_object_or_404(Annotation, marche_id=pk, uuid=uuid)

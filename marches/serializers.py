@@ -32,12 +32,13 @@ class MarcheSerializer(GeoFeatureModelSerializer):
 
     trace = ApiGeometryField()
     moment_libelle = serializers.CharField(source="get_moment_display", read_only=True)
-    organisateur = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    organisateur_nom = serializers.CharField(source="organisateur.__str__", read_only=True, default=None)
+    organisateur = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    organisateur_nom = serializers.CharField(source="organisateur.__str__", read_only=True, default=None,
+                                             allow_null=True)
     etat = serializers.CharField(read_only=True)
-    nb_etapes = serializers.IntegerField(read_only=True, default=None)
-    nb_participants = serializers.IntegerField(read_only=True, default=None)
-    nb_annotations = serializers.IntegerField(read_only=True, default=None)
+    nb_etapes = serializers.IntegerField(read_only=True, default=None, allow_null=True)
+    nb_participants = serializers.IntegerField(read_only=True, default=None, allow_null=True)
+    nb_annotations = serializers.IntegerField(read_only=True, default=None, allow_null=True)
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -69,7 +70,7 @@ class EtapeSerializer(GeoFeatureModelSerializer):
 class AnnotationSerializer(GeoFeatureModelSerializer):
     geom = ApiGeometryField()
     type_geometrie = serializers.SerializerMethodField()
-    etape_nom = serializers.CharField(source="etape.nom", read_only=True, default=None)
+    etape_nom = serializers.CharField(source="etape.nom", read_only=True, default=None, allow_null=True)
     critere_nom = serializers.SerializerMethodField()
     photo = serializers.SerializerMethodField()
     miniature = serializers.SerializerMethodField()
@@ -211,7 +212,7 @@ class ScoreInput(serializers.Serializer):
 
 
 class ReponseSerializer(serializers.ModelSerializer):
-    acteur = serializers.CharField(source="acteur.__str__", read_only=True, default=None)
+    acteur = serializers.CharField(source="acteur.__str__", read_only=True, default=None, allow_null=True)
     statut_libelle = serializers.CharField(source="get_statut_display", read_only=True)
 
     class Meta:
@@ -223,8 +224,8 @@ class PreconisationSerializer(GeoFeatureModelSerializer):
     geom = ApiGeometryField(allow_null=True)
     acteur = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     acteur_nom = serializers.CharField(source="acteur.__str__", read_only=True)
-    etape_nom = serializers.CharField(source="etape.nom", read_only=True, default=None)
-    annotation = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    etape_nom = serializers.CharField(source="etape.nom", read_only=True, default=None, allow_null=True)
+    annotation = serializers.SlugRelatedField(slug_field="uuid", read_only=True, allow_null=True)
     priorite_libelle = serializers.CharField(source="get_priorite_display", read_only=True)
     statut_libelle = serializers.CharField(source="get_statut_display", read_only=True)
     reponses = ReponseSerializer(many=True, read_only=True)

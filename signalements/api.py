@@ -14,17 +14,18 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.parsers import FileUploadParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from commun import photos as photo_intake
 from commun import roles
-from commun.api import conflict, photo_from_request
+from commun.api import RawPhotoParser, conflict, photo_from_request
 from commun.filters import BBoxFilter
 from commun.geometry import with_api_geom
 from commun.idempotence import Conflit
 from commun.permissions import SignedIn
+from commun.schema import PHOTO_REQUEST, PhotoRecue
 
 from . import services
 from .filters import SignalementFilter
@@ -216,9 +217,9 @@ class PhotoUploadView(APIView):
     """
 
     permission_classes = [SignedIn]
-    parser_classes = [MultiPartParser, FileUploadParser]
+    parser_classes = [MultiPartParser, RawPhotoParser]
 
-    @extend_schema(request={"image/jpeg": {"type": "string", "format": "binary"}}, responses={201: None})
+    @extend_schema(request=PHOTO_REQUEST, responses={201: PhotoRecue, 200: PhotoRecue})
     def put(self, request, uuid, photo_uuid):
         signalement = get_object_or_404(visible_signalements(request.user), uuid=uuid)
         if not (signalement.auteur_id == request.user.id or can_act(request.user, signalement)):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from commun import photos as photo_intake
 from commun.forms import flash_errors
+from commun.permissions import accepts_api_token
 from territoire.models import Acteur, Secteur
 
 from . import services
@@ -175,6 +176,7 @@ def _photo_from_form(request, signalement, upload):
                       event_comment="Photo jointe au changement de statut")
 
 
+@accepts_api_token
 @login_required
 def photo(request, uuid, photo_uuid, taille=""):
     """Photos are served through permissions, never from a public media URL."""

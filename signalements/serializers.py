@@ -17,8 +17,8 @@ MAX_AGE = timedelta(days=366)
 
 
 class CategorieSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    acteur_defaut = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    acteur_defaut = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Categorie
@@ -104,9 +104,9 @@ class SignalementListSerializer(GeoFeatureModelSerializer):
     categorie = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     categorie_nom = serializers.CharField(source="categorie.__str__", read_only=True)
     statut_libelle = serializers.CharField(source="get_statut_display", read_only=True)
-    acteur = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    acteur_nom = serializers.CharField(source="acteur.__str__", read_only=True, default=None)
-    secteur = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    acteur = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    acteur_nom = serializers.CharField(source="acteur.__str__", read_only=True, default=None, allow_null=True)
+    secteur = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Signalement
@@ -121,7 +121,7 @@ class SignalementSerializer(SignalementListSerializer):
 
     photos = PhotoSerializer(many=True, read_only=True)
     photos_manquantes = serializers.SerializerMethodField()
-    doublon_de = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    doublon_de = serializers.SlugRelatedField(slug_field="uuid", read_only=True, allow_null=True)
     description = serializers.CharField(read_only=True)
 
     class Meta(SignalementListSerializer.Meta):

@@ -28,7 +28,7 @@ class SecteurSerializer(GeoFeatureModelSerializer):
 
 
 class ActeurSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Acteur
@@ -44,7 +44,7 @@ class ActeurDetailSerializer(ActeurSerializer):
 
 class EquipementSerializer(GeoFeatureModelSerializer):
     geom = ApiGeometryField()
-    gestionnaire = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    gestionnaire = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Equipement

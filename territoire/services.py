@@ -2,8 +2,9 @@
 how a geometry sent by someone is checked against its perimeter."""
 
 from django.contrib.gis.db.models import Extent
-from django.contrib.gis.db.models.functions import Transform
+from django.contrib.gis.db.models.functions import GeomOutputGeoFunc, Transform
 from django.core.cache import cache
+from django.db.models import Value
 
 from commun import geometry
 from commun.carte import DEFAULT_VIEW
@@ -26,6 +27,20 @@ def perimeters():
 def take_geometry(value, rules):
     """A client's GeoJSON checked against the QPV perimeters (see commun.geometry.intake)."""
     return geometry.intake(value, rules, perimeters())
+
+
+class Expand(GeomOutputGeoFunc):
+    """ST_Expand: a geometry's box widened by a distance in its own units (metres here)."""
+
+    arity = 2
+
+
+def perimeters_extent(margin_m=0):
+    """(minLon, minLat, maxLon, maxLat) of every perimeter widened by `margin_m` metres,
+    computed by PostGIS; None when no territory exists."""
+    widened = Expand("geom", Value(float(margin_m)))
+    extent = Territoire.objects.aggregate(e=Extent(Transform(widened, 4326)))["e"]
+    return tuple(round(v, 7) for v in extent) if extent else None
 
 
 def map_view():

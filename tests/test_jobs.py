@@ -6,7 +6,7 @@ import threading
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import connection, connections
 from procrastinate.contrib.django import app
 from rest_framework.test import APIClient
 
@@ -30,8 +30,9 @@ class RefusingMailServer:
 
 def run_worker():
     """What `manage.py procrastinate worker` does (its own psycopg connection, not
-    Django's), until the queue holds nothing due. In a thread of its own: the browser
-    tests' Playwright keeps an event loop in this one."""
+    Django's), until the queue holds nothing due. In a thread of its own, as the real
+    worker is its own process: Playwright's sync API keeps an event loop running in the
+    test thread once a browser test has run."""
     failures = []
 
     def work():
@@ -40,10 +41,12 @@ def run_worker():
                 worker_app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
         except Exception as exc:  # noqa: BLE001 - reported in the test's thread
             failures.append(exc)
+        finally:
+            connections.close_all()
 
     thread = threading.Thread(target=work)
     thread.start()
-    thread.join(timeout=60)
+    thread.join(timeout=120)
     assert not thread.is_alive() and not failures, failures
 
 

@@ -1,0 +1,78 @@
+"""What the OpenAPI document (`/api/v1/schema/`) says beyond what drf-spectacular infers:
+the French error body on every operation, the token exchange, the photo upload.
+
+A client generated from the schema (openapi-python-client, tests/test_openapi_client.py)
+must be able to read every answer: each status an operation can give is described.
+"""
+
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from rest_framework import serializers
+
+# Which error statuses an operation may answer, and why.
+ERRORS = {
+    "400": "Données ou paramètres invalides (message en français, champ par champ).",
+    "401": "Jeton absent ou refusé.",
+    "403": "Le compte ne peut pas faire cela.",
+    "404": "Objet introuvable, ou que le compte ne peut pas voir.",
+    "409": "Cet identifiant (UUID) a déjà servi pour un contenu différent.",
+    "429": "Trop de demandes : réessayez après le délai de l'en-tête Retry-After.",
+}
+
+
+class ErreurApi(serializers.Serializer):
+    """Every API error: `{"detail": …, "errors": {field: [messages]}}` in French."""
+
+    detail = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class DemandeJeton(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField()
+
+
+class Jeton(serializers.Serializer):
+    token = serializers.CharField(help_text="À envoyer ensuite dans l'en-tête « Authorization: Token <jeton> ».")
+
+
+class PhotoRecue(serializers.Serializer):
+    """The answer to a photo upload (201 first, 200 on an identical replay)."""
+
+    uuid = serializers.UUIDField()
+    signalement = serializers.UUIDField()
+    largeur = serializers.IntegerField()
+    hauteur = serializers.IntegerField()
+    exif_distance_m = serializers.FloatField(allow_null=True)
+    exif_loin = serializers.BooleanField()
+
+
+# The image as the request body, or a multipart form with a `photo` file.
+PHOTO_REQUEST = {
+    "application/octet-stream": {"type": "string", "format": "binary"},
+    "multipart/form-data": {"type": "object", "required": ["photo"],
+                            "properties": {"photo": {"type": "string", "format": "binary"}}},
+}
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's schema, plus the error answers each operation can give."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code in self._error_codes():
+            if code not in responses:
+                response = self._get_response_for_code(ErreurApi, code)
+                response["description"] = ERRORS[code]
+                responses[code] = response
+        return responses
+
+    def _error_codes(self):
+        method = self.method.upper()
+        codes = ["400", "401", "403"]  # a bad filter or body; a refused token; a role
+        if "{" in self.path:
+            codes.append("404")
+        if method in ("POST", "PUT"):
+            codes.append("409")  # idempotent writes: the same key for another content
+        if getattr(self.view, "throttle_scope", None) or self.view.throttle_classes:
+            codes.append("429")
+        return codes
