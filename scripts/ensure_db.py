@@ -8,20 +8,21 @@ import os
 import sys
 
 import dj_database_url
-import psycopg2
-from psycopg2 import sql
+import psycopg
+from psycopg import sql
 
 DEFAULT_URL = "postgis://postgres@127.0.0.1:5432/qpv_terrain"
 
 
 def connect(cfg, dbname):
-    return psycopg2.connect(
+    return psycopg.connect(
         dbname=dbname,
         user=cfg.get("USER") or None,
         password=cfg.get("PASSWORD") or None,
         host=cfg.get("HOST") or None,
         port=cfg.get("PORT") or None,
         connect_timeout=5,
+        autocommit=True,
     )
 
 
@@ -29,7 +30,6 @@ def main():
     cfg = dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_URL))
     name = cfg["NAME"]
     admin = connect(cfg, "postgres")
-    admin.autocommit = True
     with admin.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if cur.fetchone() is None:
@@ -37,7 +37,6 @@ def main():
             print(f"Base {name} créée.")
     admin.close()
     conn = connect(cfg, name)
-    conn.autocommit = True
     with conn.cursor() as cur:
         cur.execute("CREATE EXTENSION IF NOT EXISTS postgis")
         cur.execute("SELECT postgis_lib_version()")
@@ -48,5 +47,5 @@ def main():
 if __name__ == "__main__":
     try:
         main()
-    except psycopg2.OperationalError as exc:
+    except psycopg.OperationalError as exc:
         sys.exit(f"Connexion à PostgreSQL impossible : {exc}")
