@@ -57,8 +57,12 @@ INSTALLED_APPS = [
     "chantiers",
     "signalements",
     "marches",
+    "engagements",
+    "gouvernance",
     "carte",
     "tableau",
+    "revue",
+    "agenda",
 ]
 
 MIDDLEWARE = [
