@@ -8,3 +8,11 @@ class GouvernanceConfig(AppConfig):
 
     name = "gouvernance"
     verbose_name = "Instances et conseil citoyen"
+
+    def ready(self):
+        from commun.fiches import register_section
+
+        from .sections import chantier_sections, preconisation_sections
+
+        register_section("chantiers.Chantier", chantier_sections)
+        register_section("marches.Preconisation", preconisation_sections)

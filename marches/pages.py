@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from commun import roles
 from commun.codes import qr_svg
+from commun.fiches import sections_by_pk
 from commun.forms import flash_errors
 from commun.geometry import with_api_geom
 from commun.permissions import pilote_required, professional_required
@@ -100,6 +101,9 @@ def _route_data(marche):
 def walk_detail(request, pk):
     marche = _walk(pk)
     preconisations = _preconisations(marche)
+    added = sections_by_pk(request, preconisations)  # e.g. the conseil citoyen's avis
+    for p in preconisations:
+        p.sections = added.get(p.pk, [])
     pilote = can_manage(request.user)
     context = {
         "m": marche,
