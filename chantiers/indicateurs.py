@@ -22,7 +22,10 @@ def chantier_figures(since, until):
     homes and insertion hours, those delivered in it, and the milestones missed in it."""
     today = timezone.localdate()
     first, last = day_span(since, until)
-    operations = Chantier.objects.during(first, last)
+    # Under way in the period by their dates, or still unfinished (late) after starting.
+    unfinished = (Q(fin_reelle__isnull=True) & ~Q(statut__in=TERMINES)
+                  & (Q(debut_reel__lte=last) | Q(debut_reel__isnull=True, debut_prevu__lte=last)))
+    operations = Chantier.objects.filter(Q(pk__in=Chantier.objects.during(first, last).values("pk")) | unfinished)
     totals = operations.aggregate(
         n=Count("id"),
         en_travaux=Count("id", filter=Q(statut=StatutChantier.TRAVAUX)),

@@ -46,5 +46,7 @@ class PeriodeForm(forms.Form):
     @classmethod
     def for_period(cls, since, until):
         """The form filled with a period's days (to show the default period in the page)."""
-        return cls({"depuis": timezone.localdate(since).isoformat(),
+        form = cls({"depuis": timezone.localdate(since).isoformat(),
                     "jusqua": timezone.localdate(until - timedelta(microseconds=1)).isoformat()})
+        form.is_valid()
+        return form

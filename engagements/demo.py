@@ -48,15 +48,22 @@ def _timeline(chantiers):
             first = min((c for c in chantiers if c.debut and c.debut <= today), key=lambda c: c.debut)
             rows.append((first.debut, Engagement.Statut.EN_COURS, f"Démarrage : {first.nom}."))
     else:
-        rows.append((SIGNATURE, Engagement.Statut.EN_COURS, "Engagement pris à la signature ; opérations engagées."))
-    delivered = sorted((c for c in chantiers if c.statut == Statut.LIVRE and c.fin_reelle),
-                       key=lambda c: c.fin_reelle)
-    all_delivered = len(delivered) == len(chantiers)
+        before = [c for c in chantiers if c.statut == Statut.LIVRE and c.fin_reelle and c.fin_reelle <= SIGNATURE]
+        earlier = "".join(f" {c.nom} livrée le {c.fin_reelle:%d/%m/%Y}." for c in before)
+        rows.append((SIGNATURE, Engagement.Statut.EN_COURS,
+                     f"Engagement pris à la signature ; opérations engagées.{earlier}"))
+    delivered = sorted((c for c in chantiers if c.statut == Statut.LIVRE and c.fin_reelle
+                        and c.fin_reelle > SIGNATURE), key=lambda c: c.fin_reelle)
+    all_delivered = all(c.statut == Statut.LIVRE for c in chantiers)
     for i, c in enumerate(delivered):
         done = all_delivered and i == len(delivered) - 1
         statut = Engagement.Statut.REALISE if done else Engagement.Statut.EN_COURS
         rows.append((c.fin_reelle, statut, f"Livraison : {c.nom}, le {c.fin_reelle:%d/%m/%Y}."))
     return rows
+
+
+def _noon(day):
+    return datetime.datetime.combine(day, datetime.time(12), tzinfo=timezone.get_current_timezone())
 
 
 def _next_step(chantiers):
@@ -73,7 +80,6 @@ def load():
     if MiseAJour.objects.filter(demonstration=True).exists():
         return f"{MiseAJour.objects.count()} mises à jour d'engagements (déjà chargées)"
     pilote = get_user_model().objects.filter(username="pilote.demo").first()
-    now = timezone.now()
     chantiers = {c.slug: c for c in Chantier.objects.prefetch_related("jalons")}
     count = 0
     for engagement in Engagement.objects.prefetch_related("acteurs").order_by("numero"):
@@ -85,7 +91,7 @@ def load():
             maj = MiseAJour.objects.create(
                 engagement=engagement, date=day, auteur=pilote, acteur=engagement.acteurs.first(),
                 ancien_statut=previous, statut=statut, note=note + NOTE_DEMO, validation=Validation.VALIDEE,
-                valide_par=pilote, valide_le=now, demonstration=True)
+                valide_par=pilote, valide_le=_noon(day), demonstration=True)
             previous = statut
             count += 1
         Preuve.objects.bulk_create(
@@ -111,7 +117,7 @@ def _walks_and_pending(pilote):
             engagement=ddfe, date=timezone.localdate(marche.fin), auteur=pilote,
             acteur=Acteur.objects.filter(slug="ddfe").first(), ancien_statut=ddfe.statut,
             statut=Engagement.Statut.EN_COURS, validation=Validation.VALIDEE, valide_par=pilote,
-            valide_le=timezone.now(), demonstration=True,
+            valide_le=_noon(timezone.localdate(marche.fin)), demonstration=True,
             note=f"Marche exploratoire de nuit réalisée ; ses préconisations sont suivies.{NOTE_DEMO}",
             prochaine_etape="Marche de jour avec les habitantes",
             echeance=timezone.localdate() + datetime.timedelta(days=12))

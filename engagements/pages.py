@@ -7,9 +7,10 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from commun import roles
 from commun.forms import flash_errors
 from commun.permissions import pilote_required, professional_required
-from territoire.models import Engagement
+from territoire.models import Acteur, Engagement
 
 from . import services
 from .filters import EngagementFilter
@@ -42,6 +43,8 @@ def engagement_list(request):
     for e in engagements:
         e.modifiable = can_update(request.user, e)
     return render(request, "engagements/liste.html", {
+        "mes_acteurs": Acteur.objects.filter(pk__in=roles.acteur_ids(request.user), engagements__isnull=False)
+        .distinct().order_by("nom"),
         "filtres": filterset.form, "axes": axes, "nombre": len(engagements),
         "a_valider": (MiseAJour.objects.filter(validation=Validation.EN_ATTENTE)
                       .select_related("engagement", "acteur").order_by("cree_le")

@@ -32,7 +32,8 @@ def review_page(request):
         return render(request, "revue/revue.html", {"periode": form, "erreur": True}, status=status)
     query = f"depuis={form['depuis'].value()}&jusqua={form['jusqua'].value()}"
     return render(request, "revue/revue.html", {
-        "periode": form, "query": query, "exports": [(key, t[0]) for key, t in TABLES.items()],
+        "periode": form, "query": query, "dernier_jour": form.cleaned_data["jusqua"],
+        "exports": [(key, t[0]) for key, t in TABLES.items()],
         **review(since, until)})
 
 

@@ -35,7 +35,7 @@ def build(since, until):
         "secteurs": list(Secteur.objects.annotate(svg=svg).values_list("svg", flat=True)),
         "chantiers": chantiers,
         "points": [{"cx": f"{s['x']:.1f}", "cy": f"{-s['y']:.1f}", "n": s["n"],
-                    "r": f"{unit / 70 + unit / 22 * (s['n'] / top) ** 0.5:.1f}"} for s in spots],
+                    "r": f"{unit / 90 + unit / 32 * (s['n'] / top) ** 0.5:.1f}"} for s in spots],
         "police": f"{unit / 55:.1f}",
         "echelle": {"x1": f"{xmin + width * 0.04:.1f}", "x2": f"{xmin + width * 0.04 + 200:.1f}",
                     "y": f"{-ymin - height * 0.05:.1f}", "ty": f"{-ymin - height * 0.07:.1f}",

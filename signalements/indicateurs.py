@@ -118,7 +118,7 @@ def reports_by_sector(since, until):
     return with_bars(rows)
 
 
-def hot_spots(since, until, cell_m=60, limit=12):
+def hot_spots(since, until, cell_m=100, limit=12):
     """Where reports received in the period gather: cells of `cell_m` metres (storage SRID)
     with their count, the busiest first; sensitive reports count but are never placed
     more precisely than the cell."""
