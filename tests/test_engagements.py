@@ -7,7 +7,7 @@ from django.test import Client
 from engagements.indicateurs import engagement_figures
 from engagements.models import MiseAJour, Preuve, Validation
 from territoire.models import Engagement
-from tests.factories import ChantierFactory, UserFactory
+from tests.factories import ChantierFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -138,4 +138,3 @@ def test_demo_statuses_follow_the_chantiers(db):
     assert statuts[26] == "a_lancer"  # gymnasium programmed for 2027
     history = MiseAJour.objects.filter(engagement__numero=23).order_by("date")
     assert [(str(m.date), m.statut) for m in history][-1] == ("2021-09-01", "realise")
-    assert UserFactory  # factories stay importable alongside the demo

@@ -10,7 +10,6 @@ from chantiers.models import Chantier
 from gouvernance.models import Action, Avis, Decision, Instance, Reunion
 from marches.models import Preconisation
 from territoire.models import Engagement
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -122,4 +121,3 @@ def test_bad_input_and_roles(full_demo):
     assert pilote.post("/actions/999999/", {"statut": "faite"}).status_code == 404
     response = pilote.post("/conseil-citoyen/saisines/", {"saisine-question": "?", "saisine-date_limite": "2027-01-01"})
     assert response.status_code == 400 and "un seul" in response.content.decode()
-    assert UserFactory  # factories stay importable alongside the demo

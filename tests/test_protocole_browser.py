@@ -2,10 +2,12 @@
 resident proposes for a friche with a workshop's code, the conseil citoyen gives an avis;
 and the pilot's review prints to PDF with its map."""
 
+import io
 import re
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from chantiers.models import AtelierFriche, Proposition
@@ -13,7 +15,7 @@ from engagements.models import MiseAJour
 from gouvernance.models import Avis
 from territoire.models import Acteur
 from tests.browser import DESKTOP, PHONE, login, new_page
-from tests.factories import ChantierFactory, UserFactory
+from tests.factories import ChantierFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -94,13 +96,9 @@ def test_a_conseil_citoyen_member_gives_an_avis_on_a_friche_from_a_phone(browser
 
 
 def test_the_review_prints_to_a_clean_pdf_with_its_map(browser, live_server, users, tmp_path):
-    from django.core.management import call_command
-
-    import io
     call_command("charger_demo", stdout=io.StringIO())
     pilote = users["pilote.demo"]
     set_password(pilote)
-    UserFactory  # noqa: B018 - factories stay importable
     context, page, watch = new_page(browser, live_server, DESKTOP)
     login(page, "pilote.demo", "demo")
     page.goto("/revue/")
