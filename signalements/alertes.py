@@ -68,9 +68,8 @@ def matching(abonnement):
 
 
 def detect_alerts(now=None):
-    """Store what each active subscription must hear about. Returns the number of new rows."""
+    """Store what each active subscription must hear about (rows already there are kept)."""
     now = now or timezone.now()
-    created = 0
     for abonnement in (Abonnement.objects.filter(actif=True).select_related("utilisateur")
                        .prefetch_related("categories")):
         since = max(abonnement.cree_le, now - LOOKBACK)
@@ -79,10 +78,7 @@ def detect_alerts(now=None):
                 for pk in qs.filter(cree_le__gte=since).values_list("id", flat=True)]
         rows += [Alerte(abonnement=abonnement, signalement_id=pk, type=Alerte.Type.RESOLU)
                  for pk in qs.filter(statut=Statut.RESOLU, resolu_le__gte=since).values_list("id", flat=True)]
-        before = Alerte.objects.filter(abonnement=abonnement).count()
         Alerte.objects.bulk_create(rows, ignore_conflicts=True)
-        created += Alerte.objects.filter(abonnement=abonnement).count() - before
-    return created
 
 
 def _line(alerte, visible):
