@@ -43,7 +43,7 @@ def meetings(user=None):
     return qs.filter(mine | Q(avec_habitants=True)).distinct()
 
 
-def walks(user=None):
+def walks():
     since, until = _window()
     return MarcheExploratoire.objects.filter(debut__gte=since, debut__lt=until).select_related("territoire")
 
@@ -80,7 +80,7 @@ def calendar(name, user=None):
             f"reunion-{r.pk}", f"{r.instance.nom} — {r.titre}", r.debut, r.fin, r.lieu, r.ordre_du_jour,
             _site(reverse("instance-detail", args=[r.instance.slug])) if user else ""))
     professional = user is not None and roles.is_staff_member(user)
-    for m in walks(user):
+    for m in walks():
         cal.add_component(_event(
             f"marche-{m.pk}", f"Marche exploratoire : {m.titre}", m.debut, m.fin, m.territoire.nom,
             "Ouverte aux habitantes et habitants ; le code pour participer est donné sur place.",

@@ -6,6 +6,8 @@
 - pilots update any engagement, validate or refuse updates, and see every row.
 """
 
+from django.db.models import Q
+
 from commun import roles
 
 from .models import MiseAJour, Validation
@@ -26,6 +28,4 @@ def visible_mises_a_jour(user, queryset=None):
     qs = MiseAJour.objects.all() if queryset is None else queryset
     if roles.is_pilote(user):
         return qs
-    from django.db.models import Q
-
     return qs.filter(Q(validation=Validation.VALIDEE) | Q(acteur_id__in=roles.acteur_ids(user)) | Q(auteur=user))

@@ -16,7 +16,7 @@ from marches.models import Preconisation
 
 from . import services
 from .forms import ActionForm, ActionStatutForm, AvisForm, DecisionForm, ReunionForm, SaisineForm
-from .models import Action, Decision, Instance, Membre, Reunion, Saisine
+from .models import Action, Avis, Decision, Instance, Membre, Reunion, Saisine
 from .permissions import can_give_avis, can_manage, can_see_instances, can_update_action
 
 
@@ -57,8 +57,6 @@ def _render_instance(request, instance, status=200, **forms):
 
 @professional_required
 def instance_detail(request, slug):
-    if not can_see_instances(request.user):
-        raise PermissionDenied
     return _render_instance(request, _instance(slug))
 
 
@@ -130,8 +128,7 @@ def conseil_space(request, status=200, saisine_form=None):
     conseil = services.conseil_citoyen()
     now = timezone.now()
     reunions = conseil.reunions.filter(debut__gte=now - timedelta(days=90)).order_by("debut") if conseil else []
-    avis = (services.avis_on(chantiers=Chantier.objects.all(), preconisations=Preconisation.objects.all())
-            .select_related("chantier", "preconisation__marche")[:30])
+    avis = Avis.objects.select_related("chantier", "preconisation__marche").order_by("-rendu_le")[:30]
     member = can_give_avis(request.user)
     return render(request, "gouvernance/conseil.html", {
         "conseil": conseil, "reunions": reunions, "avis": avis, "now": now,

@@ -25,14 +25,13 @@ def open_saisines():
             .select_related("chantier", "preconisation__marche").order_by("date_limite"))
 
 
-def decisions_to_take(until=None):
-    """Decisions on the agenda of meetings to come (or of the period's end)."""
+def decisions_to_take():
+    """Decisions on the agenda, not taken yet."""
     qs = Decision.objects.filter(statut=Decision.Statut.A_PRENDRE).select_related("reunion__instance")
     return qs.prefetch_related("engagements", "chantiers", "preconisations").order_by("reunion__debut", "id")
 
 
-def open_actions(day=None):
-    day = day or timezone.localdate()
+def open_actions():
     return (Action.objects.filter(statut__in=[Action.Statut.A_FAIRE, Action.Statut.EN_COURS])
             .select_related("porteur", "decision__reunion__instance").order_by("echeance", "id"))
 
@@ -42,5 +41,7 @@ def meetings_between(since, until):
 
 
 def avis_on(chantiers=(), preconisations=()):
-    return (Avis.objects.filter(Q(chantier__in=list(chantiers)) | Q(preconisation__in=list(preconisations)))
+    """The avis on these objects (lists of objects already loaded by the page)."""
+    return (Avis.objects.filter(Q(chantier__in=[c.pk for c in chantiers])
+                                | Q(preconisation__in=[p.pk for p in preconisations]))
             .order_by("-rendu_le"))
