@@ -8,12 +8,13 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from chantiers.models import Chantier
+from chantiers.models import AtelierFriche, Chantier
 from marches.models import Preconisation
 from territoire.models import Acteur, Engagement, Territoire
 
 from .models import Action, Avis, Decision, Instance, Membre, Reunion, Saisine
 
+ATELIER_CODE = "SAP4RE"
 INSTANCES = [
     ("comite-de-pilotage", "Comité de pilotage du contrat de ville", Instance.Type.COMITE_PILOTAGE,
      "Définit les orientations au regard des enjeux identifiés et valide les actions retenues dans le cadre du "
@@ -117,8 +118,14 @@ def _meetings(made):
     _decide(gt, "Ouvrir un atelier avec code pour recueillir les propositions des habitants sur la Sapinière.",
             chantiers=["friche-sapiniere"],
             actions=[("Afficher le code de l'atelier dans les halls", "oph", 7, A.A_FAIRE)])
-    _meeting(made["groupe-de-travail-friches"], 14, 18, "Atelier friche de la Sapinière", "Centre socioculturel",
-             "Atelier ouvert : propositions par code ou QR code.", avec_habitants=True)
+    atelier = _meeting(made["groupe-de-travail-friches"], 14, 18, "Atelier friche de la Sapinière",
+                       "Centre socioculturel", "Atelier ouvert : propositions par code ou QR code.",
+                       avec_habitants=True)
+    sapiniere = Chantier.objects.filter(slug="friche-sapiniere").first()
+    if sapiniere:  # the code the facilitator shows that evening (and on posters in the halls before)
+        AtelierFriche.objects.update_or_create(code=ATELIER_CODE, defaults={
+            "friche": sapiniere, "titre": "Atelier : quel avenir pour la friche de la Sapinière ?",
+            "lieu": atelier.lieu, "debut": timezone.now() - timedelta(days=7), "fin": atelier.fin})
     conseil = made["conseil-citoyen"]
     _meeting(conseil, -45, 18, "Rencontre avec les services de l'État et des collectivités", "Centre socioculturel",
              "Propreté des espaces publics, suites des signalements.")

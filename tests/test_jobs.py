@@ -2,6 +2,8 @@
 transaction, and procrastinate's worker (its own database connection, as in
 production) writes it, sends it, and retries when the mail server refuses it."""
 
+import threading
+
 import pytest
 from django.core import mail
 from django.db import connection
@@ -28,9 +30,22 @@ class RefusingMailServer:
 
 def run_worker():
     """What `manage.py procrastinate worker` does (its own psycopg connection, not
-    Django's), until the queue holds nothing due."""
-    with app.replace_connector(app.connector.get_worker_connector()) as worker_app:
-        worker_app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+    Django's), until the queue holds nothing due. In a thread of its own: its event loop
+    must not meet the one Playwright's sync API keeps running once a browser test ran."""
+    failures = []
+
+    def work():
+        try:
+            with app.replace_connector(app.connector.get_worker_connector()) as worker_app:
+                worker_app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            failures.append(exc)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(timeout=120)
+    if failures:
+        raise failures[0]
 
 
 def jobs_by_status():

@@ -113,3 +113,27 @@ def test_the_review_prints_to_a_clean_pdf_with_its_map(browser, live_server, use
     assert pdf.startswith(b"%PDF") and 3 <= pages <= 10
     assert not watch.errors and not watch.foreign
     context.close()
+
+
+@pytest.mark.parametrize("profile", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_protocols_pages_pass_axe(browser, live_server, users, profile):
+    from tests.test_accessibilite_browser import audit
+
+    call_command("charger_demo", stdout=io.StringIO())
+    problems = {}
+    for username, urls in [
+        ("pilote.demo", ["/engagements/", "/engagements/35/", "/instances/", "/instances/comite-de-pilotage/",
+                         "/revue/", "/tableau-de-bord/", "/agenda/"]),
+        ("conseil.demo", ["/conseil-citoyen/", "/abonnements/"]),
+        (None, ["/chantiers/atelier/"]),
+    ]:
+        context, page, _ = new_page(browser, live_server, profile)
+        if username:
+            set_password(users[username])
+            login(page, username, "demo")
+        for url in urls:
+            page.goto(url)
+            page.wait_for_load_state("networkidle")
+            problems[url] = audit(page)
+        context.close()
+    assert {u: p for u, p in problems.items() if p} == {}
