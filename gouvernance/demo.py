@@ -125,7 +125,7 @@ def _meetings(made):
     if sapiniere:  # the code the facilitator shows that evening (and on posters in the halls before)
         AtelierFriche.objects.update_or_create(code=ATELIER_CODE, defaults={
             "friche": sapiniere, "titre": "Atelier : quel avenir pour la friche de la Sapinière ?",
-            "lieu": atelier.lieu, "debut": timezone.now() - timedelta(days=7), "fin": atelier.fin})
+            "lieu": atelier.lieu, "debut": _at(-7, 9), "fin": atelier.fin})
     conseil = made["conseil-citoyen"]
     _meeting(conseil, -45, 18, "Rencontre avec les services de l'État et des collectivités", "Centre socioculturel",
              "Propreté des espaces publics, suites des signalements.")
