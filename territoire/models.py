@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 SRID = settings.STORAGE_SRID
@@ -179,6 +180,4 @@ class Engagement(models.Model):
 
     @property
     def en_retard(self):
-        from django.utils import timezone
-
         return bool(self.echeance and self.echeance < timezone.localdate() and self.statut != self.Statut.REALISE)
