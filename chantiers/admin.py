@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from commun.widgets import MapAdmin
 
-from .models import Chantier, Jalon, PhotoChantier, Proposition
+from .models import AtelierFriche, Chantier, Jalon, PhotoChantier, Proposition
 
 
 class JalonInline(admin.TabularInline):
@@ -34,3 +34,9 @@ class PropositionAdmin(MapAdmin):
     search_fields = ["titre", "texte"]
     readonly_fields = ["auteur", "cree_le", "modere_par", "modere_le"]
     list_select_related = ["friche"]
+
+
+@admin.register(AtelierFriche)
+class AtelierFricheAdmin(admin.ModelAdmin):
+    list_display = ["titre", "friche", "debut", "fin", "code"]
+    readonly_fields = ["code", "cree_par"]

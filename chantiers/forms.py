@@ -10,7 +10,7 @@ from commun.geometry import GeometrieRefusee, Rules
 from territoire.models import Acteur, Territoire
 from territoire.services import take_geometry
 
-from .models import Chantier, Jalon, PhotoChantier, Proposition
+from .models import AtelierFriche, Chantier, Jalon, PhotoChantier, Proposition
 
 # An operation is a point, a line (the heat network) or a surface, possibly in several
 # parts; it may lie up to 2 km from the QPV (a heating plant, a car park).
@@ -167,3 +167,29 @@ class ModerationForm(forms.Form):
         if data.get("decision") == "refusee" and not data.get("motif", "").strip():
             self.add_error("motif", "Indiquez le motif du refus : il est montré à l'auteur.")
         return data
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class AtelierForm(forms.ModelForm):
+    class Meta:
+        model = AtelierFriche
+        fields = ["titre", "lieu", "debut", "fin"]
+        widgets = {"debut": DateTimeInput(), "fin": DateTimeInput()}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("debut") and data.get("fin") and data["fin"] <= data["debut"]:
+            self.add_error("fin", "La fin doit suivre le début.")
+        return data
+
+
+class JoinAtelierForm(forms.Form):
+    code = forms.CharField(label="Code de l'atelier", max_length=20,
+                           widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
+                                                         "inputmode": "text", "class": "code-saisie"}))

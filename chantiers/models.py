@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from commun.codes import display_code, new_code
 from territoire.models import Acteur, Territoire
 
 SRID = settings.STORAGE_SRID
@@ -217,6 +218,46 @@ class PhotoChantier(models.Model):
         return self.legende or f"Photo {self.pk}"
 
 
+class AtelierFriche(models.Model):
+    """A time when residents propose a reuse of a friche without an account (article 5's
+    working group): the facilitator shows its code or QR code, on a screen or a poster in
+    the hall; proposals sent with it wait for moderation."""
+
+    # Joining closes this long after the announced end (a workshop often runs late).
+    GRACE = datetime.timedelta(hours=1)
+
+    friche = models.ForeignKey(
+        Chantier, verbose_name=_("friche"), on_delete=models.CASCADE, related_name="ateliers",
+        limit_choices_to={"type": Type.FRICHE},
+    )
+    titre = models.CharField(_("titre"), max_length=200)
+    lieu = models.CharField(_("lieu"), max_length=200, blank=True)
+    debut = models.DateTimeField(_("début"))
+    fin = models.DateTimeField(_("fin"))
+    code = models.CharField(_("code pour proposer"), max_length=12, unique=True, default=new_code)
+    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+")
+    cree_le = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("atelier sur une friche")
+        verbose_name_plural = _("ateliers sur les friches")
+        ordering = ["-debut"]
+        constraints = [
+            models.CheckConstraint(condition=Q(fin__gt=models.F("debut")), name="atelier_fin_apres_debut"),
+        ]
+
+    def __str__(self):
+        return f"{self.titre} ({timezone.localtime(self.debut):%d/%m/%Y})"
+
+    def code_valide(self, now=None):
+        return (now or timezone.now()) <= self.fin + self.GRACE
+
+    @property
+    def code_affiche(self):
+        return display_code(self.code)
+
+
 def proposition_photo_path(instance, filename):
     return f"friches/{instance.friche_id}/{filename}"
 
@@ -240,6 +281,10 @@ class Proposition(models.Model):
     auteur = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("auteur"), on_delete=models.SET_NULL,
         null=True, related_name="propositions_friches",
+    )
+    atelier = models.ForeignKey(
+        AtelierFriche, verbose_name=_("atelier"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="propositions", help_text=_("Déposée sans compte, avec le code de cet atelier."),
     )
     conseil_citoyen = models.BooleanField(
         _("au nom du conseil citoyen"), default=False,

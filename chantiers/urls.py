@@ -12,4 +12,8 @@ urlpatterns = [
     path("<int:pk>/photos/", pages.add_photo, name="photo"),
     path("<int:pk>/propositions/", pages.propose, name="proposer"),
     path("propositions/<int:pk>/moderer/", pages.moderate, name="moderer"),
+    path("<int:pk>/ateliers/", pages.atelier_create, name="atelier-creer"),
+    path("ateliers/<int:pk>/", pages.atelier_detail, name="atelier"),
+    path("atelier/", pages.atelier_join, name="rejoindre"),
+    path("atelier/<int:pk>/", pages.atelier_propose, name="proposer-atelier"),
 ]

@@ -184,6 +184,16 @@ def csv_text(queryset, spec):
     return buffer.getvalue()
 
 
+def table_csv(header, rows):
+    """A table without geometry (a review's figures) as the same CSV."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([_safe_cell(v) for v in row] for row in rows)
+    return buffer.getvalue()
+
+
 def gpkg_bytes(queryset, spec):
     """A GeoPackage (EPSG:4326) with one table, or one per geometry kind when mixed.
 

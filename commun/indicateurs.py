@@ -25,3 +25,12 @@ def with_bars(rows, key="n"):
     for r in rows:
         r["pct"] = round(100 * r[key] / top)
     return rows
+
+
+def day_span(since, until):
+    """The local days a period [since, until) covers: (first day, last day), for date fields."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.localdate(since), timezone.localdate(until - timedelta(microseconds=1))

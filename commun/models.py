@@ -1,4 +1,4 @@
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +16,8 @@ class Courriel(models.Model):
     envoye_le = models.DateTimeField(_("envoyé le"), null=True, blank=True, db_index=True)
     tentatives = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     derniere_erreur = models.CharField(_("dernière erreur"), max_length=500, blank=True)
+    entetes = models.JSONField(_("en-têtes"), default=dict, blank=True,
+                               help_text=_("Par exemple List-Unsubscribe (désinscription en un clic)."))
 
     class Meta:
         verbose_name = _("courriel")
@@ -36,7 +38,8 @@ class Courriel(models.Model):
                 return True
             locked.tentatives += 1
             try:
-                send_mail(locked.sujet, locked.corps, None, locked.destinataires, fail_silently=False)
+                EmailMessage(locked.sujet, locked.corps, None, locked.destinataires,
+                             headers=locked.entetes or None).send(fail_silently=False)
             except Exception as exc:  # noqa: BLE001 - any transport failure is retried later
                 locked.derniere_erreur = f"{type(exc).__name__}: {exc}"[:500]
                 locked.save(update_fields=["tentatives", "derniere_erreur"])
@@ -49,3 +52,19 @@ class Courriel(models.Model):
         self.tentatives, self.derniere_erreur = locked.tentatives, locked.derniere_erreur
         self.envoye_le = locked.envoye_le
         return sent
+
+
+class Rappel(models.Model):
+    """A reminder or an alert already sent, by its key ("retard-signalement:42"): a periodic
+    job that runs twice, or two workers at once, never send the same one twice."""
+
+    cle = models.CharField(_("clé"), max_length=200, unique=True)
+    cree_le = models.DateTimeField(_("envoyé le"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("rappel envoyé")
+        verbose_name_plural = _("rappels envoyés")
+        ordering = ["-cree_le"]
+
+    def __str__(self):
+        return self.cle

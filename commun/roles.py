@@ -3,12 +3,15 @@
 - pilote: superuser or member of the "pilote" group; sees and edits everything.
 - agent: member of the "agent" group; reports in the field.
 - service: member of one or more acteurs; handles what is routed to them.
+- conseil citoyen: member of an acteur of type "habitants" (the conseil citoyen); gives
+  the conseil's avis on chantiers, friches and préconisations.
 - participant: a walk participant (session scoped to one walk, no account).
 Police-type acteurs (``acces_sensible``) also see sensitive reports.
 """
 
 PILOTE = "pilote"
 AGENT = "agent"
+CONSEIL_CITOYEN = "habitants"  # the type of the conseil citoyen's acteur
 
 
 def _in_group(user, name):
@@ -52,3 +55,14 @@ def sees_sensitive(user):
 def is_staff_member(user):
     """Any signed-in professional: pilot, agent or service member."""
     return is_pilote(user) or is_agent(user) or bool(acteur_ids(user))
+
+
+def is_conseil_citoyen(user):
+    """A member of the conseil citoyen (an acteur of type "habitants")."""
+    if not user or not user.is_authenticated:
+        return False
+    cache = getattr(user, "_conseil_citoyen", None)
+    if cache is None:
+        cache = user.acteurs.filter(type=CONSEIL_CITOYEN).exists()
+        user._conseil_citoyen = cache
+    return cache

@@ -60,10 +60,14 @@ INSTALLED_APPS = [
     "chantiers",
     "signalements",
     "marches",
+    "engagements",
+    "gouvernance",
     "carte",
     "tableau",
+    "agenda",
     "ogc",
     "open311",
+    "revue",
 ]
 
 MIDDLEWARE = [

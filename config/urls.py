@@ -61,6 +61,10 @@ urlpatterns = [
     path("sw.js", service_worker, name="service-worker"),
     path("", include("signalements.urls")),
     path("", include("marches.urls")),
+    path("", include("engagements.urls")),
+    path("", include("gouvernance.urls")),
+    path("", include("revue.urls")),
+    path("", include("agenda.urls")),
 ]
 
 handler400 = "commun.errors.handler400"

@@ -5,7 +5,6 @@ Participants have no account: a `Participant` row is created when someone joins 
 the walk's code, and its id lives in the Django session (see `participation.py`).
 """
 
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,13 +12,11 @@ from django.contrib.gis.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from commun.codes import CODE_ALPHABET, CODE_LENGTH, display_code, new_code, normalize_code  # noqa: F401
 from territoire.models import Acteur, Territoire
 
 SRID = settings.STORAGE_SRID
 
-# No 0/O, 1/I/L: a code read aloud or copied from paper is never ambiguous.
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 6
 # Joining closes this long after the announced end (a walk often runs late)...
 JOIN_GRACE = timedelta(hours=1)
 # ...but a participant who already joined may still send what waited in the outbox.
@@ -44,15 +41,6 @@ SCORE_LIBELLES = {0: "Très insatisfaisant", 1: "Insatisfaisant", 2: "Satisfaisa
 
 def criteres_defaut():
     return [{"slug": slug, "nom": nom} for slug, nom in CRITERES_DEFAUT]
-
-
-def new_code():
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def normalize_code(raw):
-    """What a person types ("csc 3mr", "CSC-3MR") to the stored form."""
-    return "".join(ch for ch in str(raw or "").upper() if ch.isalnum())
 
 
 class Moment(models.TextChoices):
@@ -125,7 +113,7 @@ class MarcheExploratoire(models.Model):
 
     @property
     def code_affiche(self):
-        return f"{self.code[:3]} {self.code[3:]}" if len(self.code) == CODE_LENGTH else self.code
+        return display_code(self.code)
 
 
 class Etape(models.Model):

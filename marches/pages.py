@@ -4,7 +4,6 @@ the printable restitution report."""
 
 import uuid as uuidlib
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.gis.db.models.functions import Area, Length
@@ -14,11 +13,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 
 from commun import roles
+from commun.codes import qr_svg
+from commun.fiches import sections_by_pk
 from commun.forms import flash_errors
 from commun.geometry import with_api_geom
 from commun.permissions import accepts_api_token, pilote_required, professional_required
@@ -78,8 +78,7 @@ def _join_url(request, marche):
 
 
 def _qr_svg(url):
-    qr = segno.make_qr(url, error="m")
-    return mark_safe(qr.svg_inline(scale=6, border=2, title="QR code pour rejoindre la marche"))  # noqa: S308
+    return qr_svg(url, "QR code pour rejoindre la marche")
 
 
 def _route_data(marche):
@@ -102,6 +101,9 @@ def _route_data(marche):
 def walk_detail(request, pk):
     marche = _walk(pk)
     preconisations = _preconisations(marche)
+    added = sections_by_pk(request, preconisations)  # e.g. the conseil citoyen's avis
+    for p in preconisations:
+        p.sections = added.get(p.pk, [])
     pilote = can_manage(request.user)
     context = {
         "m": marche,

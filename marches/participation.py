@@ -6,63 +6,26 @@ else (no report, no other walk, no admin). Wrong codes are counted per session a
 per IP address, so guessing a 6-character code is hopeless.
 """
 
-import time
-
-from django.core.cache import cache
 from django.db import transaction
 
-from commun.api import client_ip
+from commun.codes import CodeRefuse, GuessLimit, TropDEssais  # noqa: F401 - part of this module's API
 
 from .models import MarcheExploratoire, Participant, normalize_code
 
 SESSION_KEY = "marche_participant"
-WINDOW_S = 15 * 60
-MAX_FAILURES_PER_SESSION = 5
-# A whole group may share one address (centre socioculturel's wifi, a carrier's NAT).
-MAX_FAILURES_PER_IP = 20
-
-
-class CodeRefuse(Exception):
-    """A code that opens nothing; `status` is the HTTP status to answer with."""
-
-    def __init__(self, message, status=400):
-        super().__init__(message)
-        self.status = status
-
-
-class TropDEssais(CodeRefuse):
-    def __init__(self, retry_after):
-        minutes = max(1, round(retry_after / 60))
-        super().__init__(
-            f"Trop d'essais de code. Par sécurité, attendez {minutes} minute{'s' if minutes > 1 else ''} "
-            "avant de réessayer, ou demandez le code à l'animatrice ou l'animateur de la marche.",
-            status=429,
-        )
-        self.retry_after = int(retry_after)
-
-
-def _recent(stamps, now):
-    return [t for t in stamps if now - t < WINDOW_S]
-
-
-def _ip_key(request):
-    return f"marches:code-echecs:{client_ip(request) or 'inconnue'}"
+GUESSES = GuessLimit(session_key="marche_code_echecs", cache_prefix="marches:code-echecs",
+                     who="l'animatrice ou l'animateur de la marche")
+WINDOW_S = GUESSES.window_s
+MAX_FAILURES_PER_SESSION = GUESSES.per_session
+MAX_FAILURES_PER_IP = GUESSES.per_ip
 
 
 def check_not_blocked(request):
-    """Raise TropDEssais when this session or this address failed too often lately."""
-    now = time.time()
-    session_fails = _recent(request.session.get("marche_code_echecs", []), now)
-    ip_fails = _recent(cache.get(_ip_key(request), []), now)
-    for fails, limit in ((session_fails, MAX_FAILURES_PER_SESSION), (ip_fails, MAX_FAILURES_PER_IP)):
-        if len(fails) >= limit:
-            raise TropDEssais(WINDOW_S - (now - fails[-limit]))
+    GUESSES.check(request)
 
 
 def record_failure(request):
-    now = time.time()
-    request.session["marche_code_echecs"] = _recent(request.session.get("marche_code_echecs", []), now) + [now]
-    cache.set(_ip_key(request), _recent(cache.get(_ip_key(request), []), now) + [now], WINDOW_S)
+    GUESSES.record_failure(request)
 
 
 def find_walk(request, raw_code):
@@ -102,7 +65,7 @@ def join(request, marche, pseudo="", genre="", tranche_age=""):
     # A fresh session key: whatever the cookie held before does not carry over.
     request.session.cycle_key()
     request.session[SESSION_KEY] = {"participant": participant.pk, "marche": marche.pk}
-    request.session.pop("marche_code_echecs", None)
+    GUESSES.forget_session(request)
     return participant
 
 

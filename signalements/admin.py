@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from commun.widgets import MapAdmin
 
-from .models import Categorie, Evenement, Photo, RegleRoutage, Signalement
+from .models import Abonnement, Categorie, Evenement, Photo, RegleRoutage, Signalement
 
 
 class SousCategorieInline(admin.TabularInline):
@@ -74,3 +74,11 @@ class SignalementAdmin(MapAdmin):
     readonly_fields = ["uuid", "cree_le", "mis_a_jour_le", "empreinte", "auteur", "source"]
     raw_id_fields = ["doublon_de"]
     inlines = [PhotoInline, EvenementInline]
+
+
+@admin.register(Abonnement)
+class AbonnementAdmin(admin.ModelAdmin):
+    list_display = ["nom", "utilisateur", "secteur", "frequence", "actif"]
+    list_filter = ["frequence", "actif"]
+    raw_id_fields = ["utilisateur"]
+    exclude = ["zone"]

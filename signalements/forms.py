@@ -1,7 +1,11 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from territoire.models import Acteur
+from commun.geometry import GeometrieRefusee, Rules
+from territoire.models import Acteur, Secteur
+from territoire.services import take_geometry
+
+from .models import Abonnement, Categorie
 
 
 class StatutForm(forms.Form):
@@ -43,3 +47,41 @@ class DoublonForm(forms.Form):
 
 class CommentaireForm(forms.Form):
     commentaire = forms.CharField(label="Commentaire", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+ZONE_RULES = Rules(types=("Polygon",), max_outside_m=500, max_vertices=500)
+
+
+class AbonnementForm(forms.ModelForm):
+    """A subscription: a sector, or a zone drawn on the map (GeoJSON in WGS84)."""
+
+    zone = forms.CharField(required=False, widget=forms.HiddenInput, label="Zone dessinée")
+
+    class Meta:
+        model = Abonnement
+        fields = ["nom", "secteur", "zone", "categories", "frequence"]
+        widgets = {"categories": forms.CheckboxSelectMultiple, "frequence": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["secteur"].queryset = Secteur.objects.order_by("nom")
+        self.fields["secteur"].empty_label = "— ou dessinez une zone sur la carte —"
+        self.fields["categories"].queryset = Categorie.objects.filter(parent__isnull=True, actif=True)
+        self.fields["categories"].help_text = "Aucune case cochée : toutes les catégories."
+
+    def clean_zone(self):
+        value = (self.cleaned_data.get("zone") or "").strip()
+        if not value:
+            return None
+        try:
+            return take_geometry(value, ZONE_RULES).geom
+        except GeometrieRefusee as exc:
+            raise ValidationError(str(exc)) from None
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("secteur") and not data.get("zone") and "zone" not in self.errors:
+            raise ValidationError("Choisissez un secteur ou dessinez une zone sur la carte.")
+        if data.get("secteur") and data.get("zone"):
+            raise ValidationError("Choisissez un secteur ou une zone dessinée, pas les deux.")
+        return data

@@ -29,32 +29,46 @@ def resolved_by_sector(months=12):
     )
 
 
-def report_figures(since):
-    """Received, resolved, open, late; resolution time and share within the target delay."""
-    now = timezone.now()
-    recent = Signalement.objects.filter(cree_le__gte=since)
+def received(since, until):
+    return Signalement.objects.filter(cree_le__gte=since, cree_le__lt=until)
+
+
+def open_at(moment):
+    """Reports open at `moment`: received before it and neither closed nor resolved by then
+    (a resolved report has its time; a rejected or duplicate one counts as closed)."""
+    return Signalement.objects.filter(cree_le__lt=moment).filter(
+        Q(statut__in=OUVERTS) | Q(statut=Statut.RESOLU, resolu_le__gt=moment))
+
+
+def report_figures(since, until):
+    """Received in [since, until), resolved among them, open and late at the end of the
+    period; resolution time and share within the target delay."""
+    now = min(until, timezone.now())
+    recent = received(since, until)
+    resolved = Q(statut=Statut.RESOLU, resolu_le__lte=now)
+    still_open = Q(statut__in=OUVERTS) | Q(statut=Statut.RESOLU, resolu_le__gt=now)
     resolution = F("resolu_le") - F("cree_le")
     per_acteur = (
         recent.values("acteur__nom", "acteur__sigle")
         .annotate(
             recus=Count("id"),
-            resolus=Count("id", filter=Q(statut=Statut.RESOLU)),
-            dans_delai=Count("id", filter=Q(statut=Statut.RESOLU, resolu_le__lte=F("echeance"))),
-            ouverts=Count("id", filter=Q(statut__in=OUVERTS)),
-            en_retard=Count("id", filter=Q(statut__in=OUVERTS, echeance__lt=now)),
-            mediane=Median(resolution, filter=Q(statut=Statut.RESOLU)),
+            resolus=Count("id", filter=resolved),
+            dans_delai=Count("id", filter=resolved & Q(resolu_le__lte=F("echeance"))),
+            ouverts=Count("id", filter=still_open),
+            en_retard=Count("id", filter=still_open & Q(echeance__lt=now)),
+            mediane=Median(resolution, filter=resolved),
         )
-        .order_by("-recus")
+        .order_by("-recus", "acteur__nom")
     )
     totals = recent.aggregate(
         recus=Count("id"),
-        resolus=Count("id", filter=Q(statut=Statut.RESOLU)),
-        dans_delai=Count("id", filter=Q(statut=Statut.RESOLU, resolu_le__lte=F("echeance"))),
-        mediane=Median(resolution, filter=Q(statut=Statut.RESOLU)),
+        resolus=Count("id", filter=resolved),
+        dans_delai=Count("id", filter=resolved & Q(resolu_le__lte=F("echeance"))),
+        mediane=Median(resolution, filter=resolved),
         sensibles=Count("id", filter=Q(sensible=True)),
         marches=Count("id", filter=Q(source="marche")),
     )
-    open_now = Signalement.objects.filter(statut__in=OUVERTS).aggregate(
+    open_now = open_at(now).aggregate(
         ouverts=Count("id"), en_retard=Count("id", filter=Q(echeance__lt=now))
     )
     rows = [
@@ -74,10 +88,10 @@ def report_figures(since):
     }
 
 
-def reports_by_category(since):
+def reports_by_category(since, until):
     roots = {c.id: c for c in Categorie.objects.filter(parent__isnull=True)}
     counts = {}
-    for row in (Signalement.objects.filter(cree_le__gte=since)
+    for row in (received(since, until)
                 .values("categorie__parent_id", "categorie_id").annotate(n=Count("id"))):
         root = row["categorie__parent_id"] or row["categorie_id"]
         counts[root] = counts.get(root, 0) + row["n"]
@@ -85,20 +99,41 @@ def reports_by_category(since):
     return with_bars(sorted(rows, key=lambda r: -r["n"]))
 
 
-def reports_by_month(since):
+def reports_by_month(since, until):
     rows = [
         {"mois": r["mois"], "n": r["n"], "resolus": r["resolus"]}
-        for r in Signalement.objects.filter(cree_le__gte=since)
+        for r in received(since, until)
         .annotate(mois=TruncMonth("cree_le")).values("mois")
         .annotate(n=Count("id"), resolus=Count("id", filter=Q(statut=Statut.RESOLU))).order_by("mois")
     ]
     return with_bars(rows)
 
 
-def reports_by_sector(since):
+def reports_by_sector(since, until):
     rows = [
         {"nom": r["secteur__nom"] or "hors secteur", "n": r["n"], "ouverts": r["ouverts"]}
-        for r in Signalement.objects.filter(cree_le__gte=since).values("secteur__nom")
+        for r in received(since, until).values("secteur__nom")
         .annotate(n=Count("id"), ouverts=Count("id", filter=Q(statut__in=OUVERTS))).order_by("-n")
     ]
     return with_bars(rows)
+
+
+def hot_spots(since, until, cell_m=100, limit=12):
+    """Where reports received in the period gather: cells of `cell_m` metres (storage SRID)
+    with their count, the busiest first; sensitive reports count but are never placed
+    more precisely than the cell."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT ST_X(c) AS x, ST_Y(c) AS y, n FROM (
+              SELECT ST_Centroid(ST_Collect(geom)) AS c, count(*) AS n
+              FROM signalements_signalement
+              WHERE cree_le >= %s AND cree_le < %s
+              GROUP BY ST_SnapToGrid(geom, %s)
+            ) cells ORDER BY n DESC LIMIT %s
+            """,
+            [since, until, cell_m, limit],
+        )
+        return [{"x": x, "y": y, "n": n} for x, y, n in cursor.fetchall()]

@@ -226,3 +226,55 @@ class Evenement(models.Model):
                 name="une_confirmation_par_personne",
             )
         ]
+
+
+class Abonnement(models.Model):
+    """A pilot's or a conseil citoyen member's subscription to the new and resolved reports
+    of an area (a sector, or a zone drawn on the map) and of some categories."""
+
+    class Frequence(models.TextChoices):
+        IMMEDIATE = "immediate", _("Dès qu'il y a du nouveau")
+        QUOTIDIENNE = "quotidienne", _("Un résumé par jour")
+
+    utilisateur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="abonnements")
+    nom = models.CharField(_("nom"), max_length=120)
+    secteur = models.ForeignKey(Secteur, verbose_name=_("secteur"), on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="+")
+    zone = models.PolygonField(_("zone dessinée"), srid=SRID, null=True, blank=True)
+    categories = models.ManyToManyField(Categorie, verbose_name=_("catégories"), blank=True, related_name="+",
+                                        help_text=_("Aucune : toutes les catégories."))
+    frequence = models.CharField(_("fréquence"), max_length=12, choices=Frequence.choices,
+                                 default=Frequence.QUOTIDIENNE)
+    actif = models.BooleanField(_("actif"), default=True)
+    cree_le = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("abonnement")
+        verbose_name_plural = _("abonnements")
+        ordering = ["utilisateur", "nom"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(secteur__isnull=False) | models.Q(zone__isnull=False), name="abonnement_une_zone")]
+
+    def __str__(self):
+        return self.nom
+
+
+class Alerte(models.Model):
+    """One report a subscription must tell about (new, or resolved): detected once, sent once."""
+
+    class Type(models.TextChoices):
+        NOUVEAU = "nouveau", _("Nouveau")
+        RESOLU = "resolu", _("Résolu")
+
+    abonnement = models.ForeignKey(Abonnement, on_delete=models.CASCADE, related_name="alertes")
+    signalement = models.ForeignKey(Signalement, on_delete=models.CASCADE, related_name="+")
+    type = models.CharField(max_length=8, choices=Type.choices)
+    detectee_le = models.DateTimeField(auto_now_add=True)
+    envoyee_le = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("alerte")
+        verbose_name_plural = _("alertes")
+        constraints = [models.UniqueConstraint(fields=["abonnement", "signalement", "type"], name="alerte_unique")]
+        indexes = [models.Index(fields=["abonnement"], condition=models.Q(envoyee_le__isnull=True),
+                                name="alerte_a_envoyer")]

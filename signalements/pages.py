@@ -5,12 +5,13 @@ import uuid as uuidlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 
 from commun import photos as photo_intake
@@ -18,10 +19,10 @@ from commun.forms import flash_errors
 from commun.permissions import accepts_api_token
 from territoire.models import Acteur, Secteur
 
-from . import services
+from . import alertes, services
 from .filters import STATUT_CHOICES, SignalementFilter, category_choices
-from .forms import CommentaireForm, DoublonForm, ReaffectationForm, StatutForm
-from .models import Categorie, Evenement, Photo
+from .forms import AbonnementForm, CommentaireForm, DoublonForm, ReaffectationForm, StatutForm
+from .models import Abonnement, Categorie, Evenement, Photo
 from .permissions import can_act, can_report, visible_signalements
 
 
@@ -186,3 +187,50 @@ def photo(request, uuid, photo_uuid, taille=""):
     response = FileResponse(field.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=86400"
     return response
+
+
+# --- Subscriptions: pilots and the conseil citoyen hear of new and resolved reports ----------
+
+def _subscriptions_page(request, form, status=200):
+    return render(request, "signalements/abonnements.html", {
+        "form": form, "abonnements": request.user.abonnements.select_related("secteur").prefetch_related("categories"),
+        "extra_css": ["vendor/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css"],
+        "extra_js": ["vendor/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.js", "js/chantier-editeur.js"],
+    }, status=status)
+
+
+@login_required
+def subscriptions(request):
+    if not alertes.may_subscribe(request.user):
+        raise PermissionDenied("Les abonnements sont réservés aux pilotes et aux membres du conseil citoyen.")
+    form = AbonnementForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            return _subscriptions_page(request, form, status=400)
+        abonnement = form.save(commit=False)
+        abonnement.utilisateur = request.user
+        abonnement.save()
+        form.save_m2m()
+        messages.success(request, f"Abonnement « {abonnement.nom} » créé.")
+        return redirect("abonnements")
+    return _subscriptions_page(request, form)
+
+
+@login_required
+@require_POST
+def subscription_delete(request, pk):
+    abonnement = get_object_or_404(Abonnement, pk=pk, utilisateur=request.user)
+    abonnement.delete()
+    messages.success(request, f"Abonnement « {abonnement.nom} » supprimé.")
+    return redirect("abonnements")
+
+
+@csrf_exempt  # the signed token is the authority; mail clients POST here (RFC 8058)
+def unsubscribe(request, token):
+    abonnement = alertes.abonnement_from_token(token)
+    if abonnement is None:
+        return render(request, "signalements/desinscription.html", {"inconnu": True}, status=404)
+    if request.method == "POST":
+        Abonnement.objects.filter(pk=abonnement.pk).update(actif=False)
+        return render(request, "signalements/desinscription.html", {"abonnement": abonnement, "fait": True})
+    return render(request, "signalements/desinscription.html", {"abonnement": abonnement})

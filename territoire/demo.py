@@ -28,6 +28,7 @@ DEMO_USERS = {
     "ville.demo": ("Louis", "Services", None,
                    ["ville", "ville-proprete", "ville-voirie", "ville-eclairage",
                     "ville-espaces-verts"]),
+    "conseil.demo": ("Inès", "Citoyenne", None, ["conseil-citoyen"]),
 }
 
 

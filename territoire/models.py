@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 SRID = settings.STORAGE_SRID
@@ -162,6 +163,8 @@ class Engagement(models.Model):
     )
     statut = models.CharField(_("statut"), max_length=20, choices=Statut.choices, default=Statut.EN_COURS)
     suivi = models.TextField(_("notes de suivi"), blank=True)
+    prochaine_etape = models.CharField(_("prochaine étape"), max_length=300, blank=True)
+    echeance = models.DateField(_("échéance"), null=True, blank=True)
     mis_a_jour_le = models.DateTimeField(_("mis à jour le"), auto_now=True)
 
     class Meta:
@@ -174,3 +177,7 @@ class Engagement(models.Model):
 
     def __str__(self):
         return f"{self.numero}. {self.texte[:80]}"
+
+    @property
+    def en_retard(self):
+        return bool(self.echeance and self.echeance < timezone.localdate() and self.statut != self.Statut.REALISE)

@@ -70,6 +70,11 @@
       position: "topleft", drawCircle: false, drawCircleMarker: false, drawText: false,
       cutPolygon: false, rotateMode: false,
     });
+    // Geoman's buttons are bare links: give each the name its tooltip shows (screen readers).
+    box.querySelectorAll(".leaflet-buttons-control-button").forEach(function (button) {
+      var holder = button.closest("[title]");
+      if (holder && !button.getAttribute("aria-label")) { button.setAttribute("aria-label", holder.getAttribute("title")); }
+    });
     var status = document.getElementById(box.getAttribute("data-status"));
     function sync() {
       var layers = map.pm.getGeomanLayers();

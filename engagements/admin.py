@@ -1,0 +1,18 @@
+from django.contrib import admin
+
+from .models import MiseAJour, Preuve
+
+
+class PreuveInline(admin.TabularInline):
+    model = Preuve
+    extra = 0
+    raw_id_fields = ["chantier", "signalement", "preconisation"]
+
+
+@admin.register(MiseAJour)
+class MiseAJourAdmin(admin.ModelAdmin):
+    list_display = ["engagement", "date", "statut", "validation", "acteur", "auteur"]
+    list_filter = ["validation", "statut", "engagement__axe"]
+    raw_id_fields = ["engagement"]
+    readonly_fields = ["auteur", "valide_par", "valide_le", "cree_le"]
+    inlines = [PreuveInline]
