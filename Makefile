@@ -59,8 +59,10 @@ serve:
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
+# `make bench` is quick (20,000 reports); `make bench BENCH_SIZE=1000000` is the full run.
+BENCH_SIZE ?= 20000
 bench: setup migrate
-	$(PY) bench/run_all.py
+	$(PY) bench/run_all.py --size $(BENCH_SIZE)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache

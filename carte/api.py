@@ -1,5 +1,7 @@
-"""`GET /api/v1/exports/<couche>.<geojson|csv|gpkg>`: a registered layer as a file."""
+"""`GET /api/v1/exports/<couche>.<geojson|csv|gpkg>`: a registered layer as a file;
+`GET /api/v1/tuiles/<couche>/{z}/{x}/{y}.mvt`: a registered layer as vector tiles."""
 
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
@@ -9,6 +11,8 @@ from rest_framework.views import APIView
 from commun.api import json_error
 from commun.exports import EXPORT_LAYERS, FORMATS, ExportIndisponible, export_response
 from commun.filters import filter_bbox
+from commun.routeurs import replica_reads
+from commun.tuiles import TILE_LAYERS, TuileRefusee, cached_tile, plan
 
 
 def export_layer_response(request, layer, fmt):
@@ -47,3 +51,48 @@ class ExportView(APIView):
         if fmt not in FORMATS:
             raise exceptions.NotFound(f"Format inconnu : choisissez {', '.join(FORMATS)}.")
         return export_layer_response(request, layer, fmt)
+
+
+class TileView(APIView):
+    """`/api/v1/tuiles/<couche>/{z}/{x}/{y}.mvt`: a registered layer as a Mapbox Vector Tile.
+
+    The layer's list filters as query parameters, the same visibility as its list;
+    `agregat=1` always groups rows in cells (the density view). `ETag`, and 304 on a
+    matching `If-None-Match`.
+    """
+
+    permission_classes = [AllowAny]
+
+    def perform_content_negotiation(self, request, force=False):
+        """A tile client asks for MVT; errors are still the API's French JSON."""
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        responses={(200, "application/vnd.mapbox-vector-tile"): OpenApiTypes.BINARY, 304: None},
+        description="Tuile vectorielle (MVT, EPSG:3857). Au-delà de 2 000 objets dans la tuile, les objets "
+                    "sont regroupés par cellules (propriété `nombre`).",
+    )
+    def get(self, request, couche, z, x, y):
+        layer = TILE_LAYERS.get(couche)
+        if layer is None:
+            raise exceptions.NotFound(
+                f"Couche de tuiles inconnue : « {couche[:40]} ». Couches : {', '.join(sorted(TILE_LAYERS))}.")
+        with replica_reads():
+            return self.tile(request, layer, z, x, y)
+
+    def tile(self, request, layer, z, x, y):
+        try:
+            etag, public, build = plan(layer, request, z, x, y)
+        except TuileRefusee as exc:
+            detail = exc.args[0]
+            raise exceptions.ValidationError(detail if isinstance(detail, dict) else {"tuile": [str(detail)]}) from None
+        except PermissionError as exc:
+            if not request.user.is_authenticated:
+                raise exceptions.NotAuthenticated(str(exc)) from None
+            raise exceptions.PermissionDenied(str(exc)) from None
+        headers = {"ETag": etag, "Vary": "Cookie, Authorization",
+                   "Cache-Control": "public, max-age=300" if public else "private, no-cache"}
+        if etag in [t.strip() for t in request.META.get("HTTP_IF_NONE_MATCH", "").split(",")]:
+            return HttpResponse(status=304, headers=headers)
+        return HttpResponse(cached_tile(etag, build), content_type="application/vnd.mapbox-vector-tile",
+                            headers=headers)

@@ -99,19 +99,23 @@ def _internal_get(request, url):
     return json.loads(response.content)
 
 
-def fetch_features(request, url):
-    """Every feature of a paginated GeoJSON list (None when the layer is unavailable)."""
+def fetch_features(request, url, limit=None):
+    """(features, capped): the features of a keyset-paginated GeoJSON list, following
+    `next`, at most `limit` (the list's order: the most recent reports first); `capped`
+    says that more were left out. (None, False) when the layer is unavailable."""
     features = []
     for _ in range(MAX_DOWNLOAD_PAGES):
         data = _internal_get(request, url)
         if data is None:
-            return None if not features else features
+            return (None, False) if not features else (features, False)
         features.extend(data.get("features") or [])
         if not data.get("next"):
-            break
+            return features, False
+        if limit is not None and len(features) >= limit:
+            return features[:limit], True
         nxt = urlsplit(data["next"])
         url = f"{nxt.path}?{nxt.query}"
-    return features
+    return features, True
 
 
 def panel_names(request):
@@ -124,15 +128,19 @@ def map_download(request):
     panel = {k: request.GET[k] for k in panel_names(request) if request.GET.get(k)}
     layers = registered_layers(request)
     site = request.build_absolute_uri("/").rstrip("/")
-    missing = []
+    missing, capped = [], []
     for layer in layers:
         config = layer.config
+        config.pop("tiles", None)  # the file has no server to ask tiles of
         if config.get("source"):
             continue  # reuses another layer's features in the browser
-        features = fetch_features(request, layer_url(config, panel))
+        limit = config.get("download_max")
+        features, cut = fetch_features(request, layer_url(config, panel), limit)
         if features is None:
             missing.append(config["name"])
             features = []
+        if cut:
+            capped.append(f"{config['name']} : les {len(features):,} plus récents".replace(",", " "))
         config["data"] = features
         # Links in the file lead back to this site.
         config["base_url"] = site
@@ -150,6 +158,8 @@ def map_download(request):
         lines.append("Données de démonstration (périmètre et chantiers non officiels).")
     if missing:
         lines.append("Couches indisponibles : " + ", ".join(missing))
+    if capped:
+        lines.append("Carte plafonnée — " + " ; ".join(capped) + " (filtrez pour une période plus courte).")
     html = standalone_html(layers, lines, legend=legend(layers), view=map_view(),
                            attribution_extra=territoire.attribution if territoire else "")
     response = HttpResponse(html, content_type="text/html; charset=utf-8")

@@ -11,9 +11,9 @@ from rest_framework.parsers import FileUploadParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework_gis.fields import GeometryField
-from rest_framework_gis.pagination import GeoJsonPagination
 
 from . import photos
+from .pagination import KeysetPagination
 
 DETAIL_INVALID = "Données invalides."
 # WGS84 degrees to 7 decimals: about 1 cm, what RFC 7946 § 11.2 recommends.
@@ -65,29 +65,8 @@ def conflict(message, field="uuid"):
     return Response({"detail": message, "errors": {field: [message]}}, status=status.HTTP_409_CONFLICT)
 
 
-class GeoPagination(GeoJsonPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 5000
-
-    def get_paginated_response_schema(self, schema):
-        """What `get_paginated_response` answers: a FeatureCollection with the page's
-        count and links. `schema` is the list's: a FeatureCollection already (a GeoJSON
-        serializer), or the array of its features."""
-        page = {
-            "type": "object",
-            "required": ["type", "features"],
-            "properties": {
-                "type": {"type": "string", "enum": ["FeatureCollection"]},
-                "count": {"type": "integer", "example": 123},
-                "next": {"type": "string", "nullable": True, "format": "uri",
-                         "description": "Page suivante : suivez ce lien jusqu'à ce qu'il soit nul."},
-                "previous": {"type": "string", "nullable": True, "format": "uri"},
-            },
-        }
-        if schema.get("type") == "array":
-            page["properties"]["features"] = schema
-            return page
-        return {"allOf": [schema, page]}
+class GeoPagination(KeysetPagination):
+    """Every GeoJSON list: keyset pages with `next`/`previous`, no count (commun.pagination)."""
 
 
 class RawPhotoParser(FileUploadParser):

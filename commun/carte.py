@@ -35,6 +35,8 @@ PLUGINS_JS = [
     "vendor/leaflet.markercluster/dist/leaflet.markercluster.js",
     "vendor/leaflet.heat/dist/leaflet-heat.js",
 ]
+# Vector tiles: on the live map only (the downloaded map embeds its features).
+VECTORGRID_JS = "vendor/leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js"
 PLUGINS_CSS = [
     "vendor/leaflet.markercluster/dist/MarkerCluster.css",
     "vendor/leaflet.markercluster/dist/MarkerCluster.Default.css",
@@ -43,6 +45,7 @@ PLUGINS_CSS = [
 OPTION_ASSETS = {
     "cluster": (PLUGINS_CSS, [PLUGINS_JS[0]]),
     "heat": ([], [PLUGINS_JS[1]]),
+    "tiles": ([], [VECTORGRID_JS]),
 }
 LEAFLET_JS = "vendor/leaflet/dist/leaflet.js"
 LEAFLET_CSS = "vendor/leaflet/dist/leaflet.css"
@@ -106,7 +109,9 @@ class ApiLayer(folium.FeatureGroup):
     `fields` (popup lines), `title`, `tooltip`, `detail` (link to a page), `filters`
     (panel filter → API parameter), `color_by`/`colors`, `styles_by`, `cluster`, `heat`,
     `source` (reuse another layer's features), `export` (key of the export endpoint),
-    `data` (embedded features, for the downloaded map only). `legend` rows
+    `data` (embedded features, for the downloaded map only), `tiles` (a `{z}/{x}/{y}`
+    vector-tile URL drawn instead of `url` on the live map; `tiles_params`,
+    `tiles_layer`, `detail_api` for the popup, `download_max` for the downloaded map). `legend` rows
     `(title, [(colour, label), …])` stay on the server, for the page's legend.
     """
 

@@ -17,7 +17,7 @@ away. Every refusal is a `GeometrieRefusee` whose message is for the person, in 
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import shapely
 from django.conf import settings
@@ -63,18 +63,21 @@ class Taken:
     note: str
     territoire_id: int | None
     distance_m: float | None
+    extra: dict = field(default_factory=dict)
 
 
-def intake(value, rules, perimeters):
+def intake(value, rules, perimeters, annotations=None):
     """Check a client's GeoJSON geometry (or Feature, dict or text) in WGS84 → `Taken`.
 
     `perimeters` is the queryset of territories the geometry must be near (its model has
-    a `geom` field and a readable `str()`).
+    a `geom` field and a readable `str()`). `annotations(point)` may add expressions
+    evaluated in the same query, on the nearest perimeter (`Taken.extra`): what a caller
+    needs to know about where the geometry lies (its sector…) costs no extra query.
     """
     shape = read_geojson(value, rules)
     shape, note = repair(shape, rules.max_area_change, single=_single_only(rules))
     wgs84 = GEOSGeometry(memoryview(shapely.to_wkb(shape)), srid=settings.API_SRID)
-    territoire_id, metres, stored = locate(wgs84, perimeters)
+    territoire_id, metres, stored, extra = locate(wgs84, perimeters, annotations)
     if territoire_id is None:
         if rules.require_territory:
             raise GeometrieRefusee("Aucun territoire n'est configuré : importez d'abord un périmètre.")
@@ -90,7 +93,7 @@ def intake(value, rules, perimeters):
             f"Hors du quartier : à {format_distance(metres)} du périmètre de {nom} "
             f"({format_distance(rules.max_outside_m)} au plus)."
         )
-    return Taken(stored, wgs84, bool(note), note, territoire_id, metres)
+    return Taken(stored, wgs84, bool(note), note, territoire_id, metres, extra)
 
 
 def format_distance(metres):
@@ -229,25 +232,27 @@ def repair(shape, max_area_change=0.01, single=False):
 
 # --- 3. Where it lies --------------------------------------------------------------------
 
-def locate(geom, perimeters):
-    """(territoire id, metres, geometry in the storage SRID) in one PostGIS query.
+def locate(geom, perimeters, annotations=None):
+    """(territoire id, metres, geometry in the storage SRID, extra) in one PostGIS query.
 
-    Metres are measured in the storage projection (0 inside); (None, None, None) when no
-    territory exists.
+    Metres are measured in the storage projection (0 inside); (None, None, None, {}) when
+    no territory exists. `extra` holds the values of `annotations(geom)`.
     """
     value = Value(geom, output_field=GeometryField(srid=geom.srid))
+    extra = annotations(geom) if annotations else {}
     row = (
         perimeters.annotate(
             _distance=Distance("geom", geom),
             _stored=Transform(value, settings.STORAGE_SRID),
+            **extra,
         )
         .order_by("_distance")
-        .values_list("pk", "_distance", "_stored")
+        .values_list("pk", "_distance", "_stored", *extra)
         .first()
     )
     if row is None:
-        return None, None, None
-    return row[0], row[1].m, row[2]
+        return None, None, None, {}
+    return row[0], row[1].m, row[2], dict(zip(extra, row[3:], strict=True))
 
 
 def looks_swapped(lon, lat, perimeters, tolerance_m=SWAP_HINT_M):
@@ -255,7 +260,7 @@ def looks_swapped(lon, lat, perimeters, tolerance_m=SWAP_HINT_M):
     if not (-90 <= lon <= 90 and -180 <= lat <= 180):
         return False
     swapped = Point(lat, lon, srid=settings.API_SRID)
-    _, metres, _ = locate(swapped, perimeters)
+    _, metres, _, _ = locate(swapped, perimeters)
     return metres is not None and metres <= tolerance_m
 
 

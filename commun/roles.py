@@ -14,14 +14,30 @@ AGENT = "agent"
 CONSEIL_CITOYEN = "habitants"  # the type of the conseil citoyen's acteur
 
 
+def _load(user):
+    """The user's groups, acteurs and police flag in one query, kept on the user object."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models import Exists, OuterRef
+
+    Acteur = user.acteurs.model
+    groups, acteurs, police = (
+        get_user_model().objects.filter(pk=user.pk).annotate(
+            _g=ArraySubquery(Group.objects.filter(user=OuterRef("pk")).values("name")),
+            _a=ArraySubquery(Acteur.objects.filter(membres=OuterRef("pk")).values("id")),
+            _p=Exists(Acteur.objects.filter(membres=OuterRef("pk"), acces_sensible=True)),
+        ).values_list("_g", "_a", "_p").first() or ([], [], False)
+    )
+    user._group_names, user._acteur_ids, user._sees_sensitive = set(groups), set(acteurs), police
+
+
 def _in_group(user, name):
     if not user or not user.is_authenticated:
         return False
-    cache = getattr(user, "_group_names", None)
-    if cache is None:
-        cache = set(user.groups.values_list("name", flat=True))
-        user._group_names = cache
-    return name in cache
+    if getattr(user, "_group_names", None) is None:
+        _load(user)
+    return name in user._group_names
 
 
 def is_pilote(user):
@@ -36,11 +52,9 @@ def acteur_ids(user):
     """Ids of the acteurs the user is a member of (cached on the user object)."""
     if not user or not user.is_authenticated:
         return set()
-    cache = getattr(user, "_acteur_ids", None)
-    if cache is None:
-        cache = set(user.acteurs.values_list("id", flat=True))
-        user._acteur_ids = cache
-    return cache
+    if getattr(user, "_acteur_ids", None) is None:
+        _load(user)
+    return user._acteur_ids
 
 
 def sees_sensitive(user):
@@ -49,7 +63,9 @@ def sees_sensitive(user):
         return True
     if not user or not user.is_authenticated:
         return False
-    return user.acteurs.filter(acces_sensible=True).exists()
+    if getattr(user, "_sees_sensitive", None) is None:
+        _load(user)
+    return user._sees_sensitive
 
 
 def is_staff_member(user):

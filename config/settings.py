@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "commun.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # An ETag on every GET answer (map layers, the public figure…) and 304 on revalidation.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -118,8 +120,20 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
-if DATABASES["default"]["ENGINE"] != "django.contrib.gis.db.backends.postgis":
-    DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+# Beyond one machine (docs/scaling.md): tiles and list pages may read from a streaming
+# replica; writes and everything else stay on `default`.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"],
+                                                 conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+for _db in DATABASES.values():
+    if _db["ENGINE"] != "django.contrib.gis.db.backends.postgis":
+        _db["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+    # PostgreSQL's JIT compiles a tile's or a list page's plan for ~200 ms to save a few:
+    # it is off for the app's connections (PG_JIT=1 turns it back on).
+    if not env_bool("PG_JIT", False):
+        _db.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+DATABASE_ROUTERS = ["commun.routeurs.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -154,6 +168,7 @@ VENDOR_FILES = [
     "leaflet/dist",
     "leaflet.markercluster/dist",
     "leaflet.heat/dist",
+    "leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js",
     "@geoman-io/leaflet-geoman-free/dist",
     "idb/build/umd.js",
     "ol/dist/ol.js",
@@ -161,12 +176,27 @@ VENDOR_FILES = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Production: hashed names (cached for a year), gzip and brotli copies (commun.storage).
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedStaticFilesStorage"
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG else "commun.storage.StaticStorage"
     },
 }
+# Photos on S3-compatible object storage (django-storages) when a bucket is named;
+# they are still served through the permission-checked views, never from a public URL.
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -41,6 +41,7 @@ api_patterns = [
     path("schema/swagger-ui/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-swagger"),
     path("schema/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("exports/<slug:couche>.<slug:fmt>", carte_api.ExportView.as_view(), name="api-export"),
+    path("tuiles/<slug:couche>/<int:z>/<int:x>/<int:y>.mvt", carte_api.TileView.as_view(), name="api-tuile"),
     path("signalements/<str:uuid>/photos/<uuid:photo_uuid>", signalements_api.PhotoUploadView.as_view(),
          name="signalement-photo-upload"),
     path("indicateurs/secteurs-resolus/", signalements_api.SecteursResolusView.as_view(),

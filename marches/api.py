@@ -3,7 +3,8 @@ annotations and préconisations. Submissions are idempotent on the client's UUID
 
 import uuid as uuidlib
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -21,7 +22,7 @@ from commun.roles import acteur_ids
 from commun.schema import PHOTO_REQUEST
 
 from . import services
-from .models import Annotation, Etape, MarcheExploratoire, Preconisation, Reponse, Score
+from .models import Annotation, Etape, MarcheExploratoire, Participant, Preconisation, Reponse, Score
 from .permissions import (
     AUTHENTICATION,
     WalkAccess,
@@ -49,6 +50,11 @@ PHOTO_ANNOTATION = inline_serializer("PhotoAnnotationRecue", {"uuid": serializer
                                                                "annotation": serializers.UUIDField()})
 
 
+def count_per_walk(model):
+    rows = model.objects.filter(marche=OuterRef("pk")).order_by().values("marche").annotate(n=Count("id"))
+    return Coalesce(Subquery(rows.values("n")), 0)
+
+
 class MarcheViewSet(viewsets.ReadOnlyModelViewSet):
     """Walks (GeoJSON, the planned route as geometry). A participant sees only its walk."""
 
@@ -60,10 +66,12 @@ class MarcheViewSet(viewsets.ReadOnlyModelViewSet):
     bbox_filter_field = "trace"
 
     def get_queryset(self):
+        # One count per table (three joined COUNT(DISTINCT) multiplied stops × participants
+        # × annotations: 2.5 s for one walk with 5,000 annotations).
         qs = MarcheExploratoire.objects.select_related("organisateur").annotate(
-            nb_etapes=Count("etapes", distinct=True),
-            nb_participants=Count("participants", distinct=True),
-            nb_annotations=Count("annotations", distinct=True),
+            nb_etapes=count_per_walk(Etape),
+            nb_participants=count_per_walk(Participant),
+            nb_annotations=count_per_walk(Annotation),
         )
         if not is_professional(self.request.user):
             participant = current_participant(self.request)

@@ -31,12 +31,14 @@ class MarchesConfig(AppConfig):
         from commun.exports import register_export
         from commun.offline import register_offline
         from commun.retention import register_purge
+        from commun.tuiles import register_tiles
 
-        from . import carte, exports, retention, schema  # noqa: F401 - schema registers the OpenAPI scheme
+        from . import carte, exports, retention, schema, tuiles  # noqa: F401 - schema registers the OpenAPI scheme
 
         for layer in exports.EXPORTS:
             register_export(layer)
         register_layers(carte.layers, order=80)
+        register_tiles(tuiles.LAYER)
         register_offline(pages=OFFLINE_PAGES, assets=OFFLINE_ASSETS)
         for purge in retention.PURGES:
             register_purge(purge)

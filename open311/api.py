@@ -151,7 +151,7 @@ class RequestsView(Open311View):
         if end:
             qs = qs.filter(cree_le__lte=end)
         try:
-            return filter_bbox(qs, params.get("bbox"), "geom", points_wgs84_index=True)
+            return filter_bbox(qs, params.get("bbox"), "geom")
         except exceptions.ValidationError as exc:
             raise Refus(exc.detail["bbox"][0]) from None
 

@@ -5,13 +5,12 @@ import math
 import uuid as uuidlib
 
 from django.conf import settings
-from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.contrib.gis.geos import Point
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -25,18 +24,21 @@ from commun.filters import BBoxFilter
 from commun.geometry import with_api_geom
 from commun.idempotence import Conflit
 from commun.permissions import SignedIn
+from commun.routeurs import replica_reads
 from commun.schema import PHOTO_REQUEST, PhotoRecue
 
 from . import services
 from .filters import SignalementFilter
-from .indicateurs import resolved_by_sector
-from .models import Categorie, Evenement, Signalement, Source, Statut
+from .indicateurs import resolved_by_sector_cached
+from .models import Categorie, Evenement, Signalement, Source
 from .permissions import can_act, can_report, can_view, visible_signalements
 from .serializers import (
     CategorieSerializer,
     SignalementFeatureInput,
     SignalementListSerializer,
     SignalementSerializer,
+    created_feature,
+    list_feature_sql,
 )
 
 
@@ -63,9 +65,12 @@ class SignalementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     filterset_class = SignalementFilter
     lookup_field = "uuid"
     parser_classes = [JSONParser]
-    bbox_points_wgs84_index = True
+
+    keyset_ordering = ("-cree_le", "-id")
 
     def get_queryset(self):
+        if self.action == "list":  # the page's JSON is written by PostGIS (see list)
+            return visible_signalements(self.request.user, Signalement.objects.all())
         qs = Signalement.objects.select_related("categorie__parent", "acteur", "secteur")
         if self.action == "retrieve":
             qs = qs.select_related("doublon_de").prefetch_related("photos__signalement")
@@ -75,16 +80,14 @@ class SignalementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         return SignalementListSerializer if self.action == "list" else SignalementSerializer
 
     def list(self, request, *args, **kwargs):
-        """Map layers ask for thousands of features: build them from one SQL row each.
-
-        PostGIS writes each geometry as GeoJSON (AsGeoJSON of the WGS84 transform) and the
-        properties come from `values()`, so no model instance, GEOS object or nested
-        serializer is made per feature. The output is the list serializer's, field for field.
-        """
-        qs = self.filter_queryset(self.get_queryset())
-        rows = qs.annotate(geojson=AsGeoJSON("geom_api", precision=7)).values(*LIST_VALUES)
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response({"features": [feature_from_row(r) for r in page]})
+        """One SQL statement per page: the filtered rows after the cursor, LIMIT n+1, and
+        PostGIS writes the features (the list serializer's, field for field) with
+        `json_build_object`/`json_agg`; joins to categories, acteurs and sectors are made
+        for the page's rows only. No count. The bbox is transformed once to Lambert-93
+        and tested on the native geometry's index."""
+        with replica_reads():
+            qs = self.filter_queryset(self.get_queryset())
+            return self.paginator.sql_response(qs, request, self, list_feature_sql())
 
     def get_object(self):
         try:
@@ -112,7 +115,15 @@ class SignalementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
             )
         except Conflit as exc:
             return conflict(str(exc))
-        return self._respond(signalement, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        if created:
+            return self._respond_created(signalement, payload.validated_data["geometry"].wgs84)
+        return self._respond(signalement, status.HTTP_200_OK)
+
+    def _respond_created(self, signalement, wgs84):
+        """The new report as the detail serializer writes it, from what is in memory: its
+        author may see it (visibility always includes one's own reports), it has no photo
+        yet, and its position is the point received (stored in Lambert-93 by PostGIS)."""
+        return Response(created_feature(signalement, wgs84), status=status.HTTP_201_CREATED)
 
     def _respond(self, signalement, code):
         obj = self.get_queryset().get(pk=signalement.pk) if can_view(self.request.user, signalement) else None
@@ -176,39 +187,6 @@ class SignalementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
-LIST_VALUES = [
-    "uuid", "geojson", "categorie__slug", "categorie__nom", "categorie__parent__nom", "statut",
-    "acteur__slug", "acteur__sigle", "acteur__nom", "secteur__slug", "source", "observe_le", "cree_le",
-    "echeance", "sensible",
-]
-_datetime = serializers.DateTimeField()
-STATUT_LABELS = dict(Statut.choices)
-
-
-def feature_from_row(row):
-    """One GeoJSON feature, as SignalementListSerializer writes it, from a `values()` row."""
-    parent = row["categorie__parent__nom"]
-    return {
-        "id": str(row["uuid"]),
-        "type": "Feature",
-        "geometry": json.loads(row["geojson"]),
-        "properties": {
-            "categorie": row["categorie__slug"],
-            "categorie_nom": f"{parent} › {row['categorie__nom']}" if parent else row["categorie__nom"],
-            "statut": row["statut"],
-            "statut_libelle": str(STATUT_LABELS[row["statut"]]),
-            "acteur": row["acteur__slug"],
-            "acteur_nom": (row["acteur__sigle"] or row["acteur__nom"]) if row["acteur__slug"] else None,
-            "secteur": row["secteur__slug"],
-            "source": row["source"],
-            "observe_le": _datetime.to_representation(row["observe_le"]),
-            "cree_le": _datetime.to_representation(row["cree_le"]),
-            "echeance": _datetime.to_representation(row["echeance"]) if row["echeance"] else None,
-            "sensible": row["sensible"],
-        },
-    }
-
-
 class PhotoUploadView(APIView):
     """`PUT /api/v1/signalements/<uuid>/photos/<photo_uuid>`: idempotent photo upload.
 
@@ -248,7 +226,8 @@ def photo_payload(photo):
 class SecteursResolusView(APIView):
     """Public: per sector, the reports resolved in the last 12 months (no sensitive one).
 
-    Only a count per sector leaves the server: no text, no position, no person.
+    Only a count per sector leaves the server: no text, no position, no person. Kept in
+    the cache until a report changes status (at most 10 minutes).
     """
 
     permission_classes = [permissions.AllowAny]
@@ -263,6 +242,6 @@ class SecteursResolusView(APIView):
                 "properties": {"nom": row["nom"], "slug": row["slug"],
                                "resolus_12_mois": row["resolus"]},
             }
-            for row in resolved_by_sector()
+            for row in resolved_by_sector_cached()
         ]
         return Response({"type": "FeatureCollection", "features": features})

@@ -25,21 +25,29 @@ def resolved_layers(request):
 
 
 def report_layers(request):
-    """Only for professionals, only what they may see (the reports API applies
-    `visible_signalements`)."""
+    """Only for professionals, only what they may see (the tiles and the reports API
+    apply `visible_signalements`). The live map draws vector tiles (clusters counted by
+    the server, the density from cells); the downloaded map embeds the most recent
+    reports from the list (`url`, see carte.pages) and clusters them in the browser."""
     if not roles.is_staff_member(request.user):
         return []
-    url = f"{reverse('signalement-list')}?page_size=5000"
+    url = f"{reverse('signalement-list')}?page_size=1000"
+    tiles = reverse("api-tuile", args=["signalements", 0, 0, 0]).replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
+    detail_api = reverse("signalement-detail", args=["00000000-0000-0000-0000-000000000000"]).replace(
+        "00000000-0000-0000-0000-000000000000", "{uuid}")
     filters = {**PERIOD, "categorie": "categorie", "statut_signalement": "statut"}
     return [
-        ApiLayer("Signalements", "signalements", url, "signalement", cluster=True,
+        ApiLayer("Signalements", "signalements", url, "signalement", cluster=True, tiles=tiles,
+                 detail_api=detail_api, download_max=5000,
                  title="categorie_nom|categorie", detail="/signalements/{uuid}/",
                  fields=[["statut_libelle|statut", "Statut"], ["secteur_nom|secteur", "Secteur"],
                          ["cree_le", "Reçu le"]],
                  filters=filters, export="signalements",
-                 legend=[("Signalements", [(COULEUR_SIGNALEMENT, "Signalement (regroupés par proximité)")])]),
+                 legend=[("Signalements", [(COULEUR_SIGNALEMENT, "Signalement ; grand cercle : groupe "
+                                                                 "(taille selon le nombre)")])]),
         ApiLayer("Densité des signalements", "chaleur", url, "signalement", show=False,
-                 heat=True, source="signalements", filters=filters),
+                 heat=True, source="signalements", filters=filters, tiles=tiles, tiles_layer="signalements",
+                 tiles_params={"agregat": "1"}),
     ]
 
 

@@ -3,8 +3,10 @@
 from datetime import timedelta
 
 from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
-from django.db.models import Count, F, Q
-from django.db.models.functions import TruncMonth
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from commun.indicateurs import Median, days, percent, with_bars
@@ -12,16 +14,49 @@ from territoire.models import Secteur
 
 from .models import OUVERTS, Categorie, Signalement, Statut
 
+PUBLIC_KEY = "indicateur:secteurs-resolus"
+PUBLIC_SECONDS = 600
+
+
+def resolved_by_sector_cached():
+    """`resolved_by_sector()` kept 10 minutes in the shared cache; a report's status
+    change forgets it at once (`forget_public_figures`, connected in apps.py)."""
+    rows = cache.get(PUBLIC_KEY)
+    if rows is None:
+        rows = list(resolved_by_sector())
+        cache.set(PUBLIC_KEY, rows, PUBLIC_SECONDS)
+    return rows
+
+
+def resolved_counts():
+    return {row["slug"]: row["resolus"] for row in resolved_by_sector_cached()}
+
+
+WATCHED = {"statut", "resolu_le", "sensible", "secteur", "secteur_id"}
+
+
+def forget_public_figures(sender=None, instance=None, created=False, update_fields=None, **kwargs):
+    """Signal receiver: a report that changed status (or was deleted) changes the public
+    figure. A new report does not (it is not resolved), so the report's POST writes
+    nothing to the cache."""
+    if created or (update_fields is not None and not WATCHED & set(update_fields)):
+        return
+    cache.delete(PUBLIC_KEY)
+    transaction.on_commit(lambda: cache.delete(PUBLIC_KEY))
+
 
 def resolved_by_sector(months=12):
+    """Per sector, its reports resolved in `months` months, none sensitive: one count per
+    sector on the partial index of public resolved reports (not a join of every report)."""
     since = timezone.now() - timedelta(days=round(months * 30.44))
+    resolved = (
+        Signalement.objects.filter(secteur=OuterRef("pk"), statut=Statut.RESOLU, sensible=False,
+                                   resolu_le__gte=since)
+        .order_by().values("secteur").annotate(n=Count("id")).values("n")
+    )
     return (
         Secteur.objects.annotate(
-            resolus=Count(
-                "signalements",
-                filter=Q(signalements__statut=Statut.RESOLU, signalements__sensible=False,
-                         signalements__resolu_le__gte=since),
-            ),
+            resolus=Coalesce(Subquery(resolved), 0),
             geojson=AsGeoJSON(Transform("geom", 4326), precision=6),
         )
         .order_by("nom")

@@ -2,8 +2,6 @@ import uuid
 
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.contrib.gis.db.models.functions import Transform
-from django.contrib.postgres.indexes import GistIndex
 from django.utils.translation import gettext_lazy as _
 
 from territoire.models import Acteur, Secteur, Territoire
@@ -146,8 +144,14 @@ class Signalement(models.Model):
         indexes = [
             models.Index(fields=["categorie", "statut"]),
             models.Index(fields=["acteur", "statut"]),
-            # bbox requests come in WGS84: see commun.api.BBoxFilter.
-            GistIndex(Transform("geom", 4326), name="signalement_geom_4326_gist"),
+            # Keyset pages walk (cree_le, id) from the cursor (commun.pagination); the
+            # bbox is transformed once and tested on the native geometry's GiST index.
+            models.Index(fields=["-cree_le", "-id"], name="signalement_keyset"),
+            # The version of the reports' tiles (max(mis_a_jour_le)) in one index probe.
+            models.Index(fields=["mis_a_jour_le"], name="signalement_maj"),
+            # The public per-sector figure counts only these rows.
+            models.Index(fields=["secteur", "resolu_le"], name="signalement_resolus_publics",
+                         condition=models.Q(statut="resolu", sensible=False)),
         ]
 
     def __str__(self):

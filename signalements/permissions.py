@@ -58,3 +58,11 @@ def can_act(user, signalement):
 def can_report(user):
     """Create reports: any signed-in professional."""
     return roles.is_staff_member(user)
+
+
+def visibility_key(user):
+    """Equal for two people who see the same reports (caches and ETags of tiles)."""
+    if roles.is_pilote(user):
+        return "pilote"
+    acteurs = ",".join(str(a) for a in sorted(roles.acteur_ids(user)))
+    return f"u{user.pk}:{int(roles.is_agent(user))}:{int(roles.sees_sensitive(user))}:{acteurs}"

@@ -3,13 +3,17 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
+from rest_framework_gis.fields import GeoJsonDict
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from commun.api import ApiGeometryField
 from commun.geometry import GeometrieRefusee, Rules
+from commun.pagination import SqlFeature, sql_iso_datetime
+from territoire.models import Acteur, Secteur
 from territoire.services import take_geometry
 
-from .models import Categorie, Photo, Signalement
+from .models import Categorie, Photo, Signalement, Statut
+from .services import configuration, placement
 
 # A point this close to the perimeter is accepted (GPS jitter at the edge of the QPV).
 POINT_RULES = Rules(types=("Point",), max_outside_m=50)
@@ -43,9 +47,20 @@ class AwareDateTimeField(serializers.DateTimeField):
         return super().to_internal_value(value)
 
 
+class CategorieField(serializers.SlugRelatedField):
+    """An active category by its slug, read from the process's copy of the categories
+    (signalements.services.configuration): no query per report."""
+
+    def to_internal_value(self, data):
+        categorie = configuration().categories.get(data) if isinstance(data, str) else None
+        if categorie is None or not categorie.actif:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:80])
+        return categorie
+
+
 class ProprietesSignalement(serializers.Serializer):
     uuid = serializers.UUIDField(error_messages={"invalid": "« {value} » n'est pas un UUID valide."})
-    categorie = serializers.SlugRelatedField(
+    categorie = CategorieField(
         slug_field="slug",
         queryset=Categorie.objects.filter(actif=True).select_related("parent"),
         error_messages={"does_not_exist": "Catégorie inconnue : « {value} »."},
@@ -76,7 +91,7 @@ class SignalementFeatureInput(serializers.Serializer):
 
     def validate_geometry(self, value):
         try:
-            return take_geometry(value, POINT_RULES)
+            return take_geometry(value, POINT_RULES, annotations=placement)
         except GeometrieRefusee as exc:
             raise serializers.ValidationError(str(exc)) from None
 
@@ -132,3 +147,68 @@ class SignalementSerializer(SignalementListSerializer):
     def get_photos_manquantes(self, obj) -> list[str]:
         received = {str(p.uuid) for p in obj.photos.all()}
         return [p for p in obj.photos_attendues if p not in received]
+
+
+def list_feature_sql():
+    """`SignalementListSerializer`'s feature, written by PostGIS for a page's rows `p`
+    (see commun.pagination.sql_feature_page; a test checks that both agree)."""
+    labels = " ".join("WHEN %s THEN %s" for _ in Statut.choices)
+    params = tuple(v for value, label in Statut.choices for v in (value, str(label)))
+    json = f"""json_build_object(
+        'id', p.uuid, 'type', 'Feature',
+        'geometry', ST_AsGeoJSON(ST_Transform(p.geom, 4326), 7)::json,
+        'properties', json_build_object(
+            'categorie', c.slug,
+            'categorie_nom', CASE WHEN cp.id IS NULL THEN c.nom ELSE cp.nom || ' › ' || c.nom END,
+            'statut', p.statut,
+            'statut_libelle', CASE p.statut {labels} END,
+            'acteur', a.slug,
+            'acteur_nom', CASE WHEN a.id IS NULL THEN NULL ELSE coalesce(nullif(a.sigle, ''), a.nom) END,
+            'secteur', s.slug,
+            'source', p.source,
+            'observe_le', {sql_iso_datetime("p.observe_le")},
+            'cree_le', {sql_iso_datetime("p.cree_le")},
+            'echeance', {sql_iso_datetime("p.echeance")},
+            'sensible', p.sensible))"""
+    joins = (
+        f'JOIN {Categorie._meta.db_table} c ON c.id = p.categorie_id '
+        f'LEFT JOIN {Categorie._meta.db_table} cp ON cp.id = c.parent_id '
+        f'LEFT JOIN {Acteur._meta.db_table} a ON a.id = p.acteur_id '
+        f'LEFT JOIN {Secteur._meta.db_table} s ON s.id = p.secteur_id'
+    )
+    return SqlFeature(json=json, joins=joins, params=params)
+
+
+_datetime = serializers.DateTimeField()
+
+
+def created_feature(signalement, wgs84):
+    """What `SignalementSerializer` writes for a report just created, written from memory
+    (no photo yet, no duplicate, not resolved; `wgs84` is the point received): the
+    report's POST answers without building a serializer (a test checks both agree)."""
+    categorie, acteur, secteur = signalement.categorie, signalement.acteur, signalement.secteur
+    return {
+        "id": str(signalement.uuid),
+        "type": "Feature",
+        "geometry": GeoJsonDict(wgs84.geojson),
+        "properties": {
+            "categorie": categorie.slug,
+            "categorie_nom": str(categorie),
+            "statut": signalement.statut,
+            "statut_libelle": signalement.get_statut_display(),
+            "acteur": acteur.slug if acteur else None,
+            "acteur_nom": str(acteur) if acteur else None,
+            "secteur": secteur.slug if secteur else None,
+            "source": signalement.source,
+            "observe_le": _datetime.to_representation(signalement.observe_le),
+            "cree_le": _datetime.to_representation(signalement.cree_le),
+            "echeance": _datetime.to_representation(signalement.echeance) if signalement.echeance else None,
+            "sensible": signalement.sensible,
+            "description": signalement.description,
+            "precision_m": signalement.precision_m,
+            "resolu_le": None,
+            "doublon_de": None,
+            "photos": [],
+            "photos_manquantes": list(signalement.photos_attendues),
+        },
+    }

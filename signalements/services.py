@@ -1,5 +1,6 @@
 """Domain rules of field reports, named as a GUSP team would name them."""
 
+from dataclasses import dataclass
 from datetime import UTC, timedelta
 
 from django.conf import settings
@@ -7,15 +8,19 @@ from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.core.files.base import ContentFile
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from chantiers.models import TERMINES, Chantier
 from commun import courriels
 from commun import photos as photo_intake
+from commun.geometry import locate
 from commun.idempotence import fingerprint, record_once
-from territoire.models import Secteur, Territoire
+from commun.memo import ProcessCache
+from territoire.models import Acteur, Secteur, Territoire
+from territoire.services import perimeters
 
-from .models import OUVERTS, Evenement, Photo, RegleRoutage, Signalement, Source, Statut
+from .models import OUVERTS, Categorie, Evenement, Photo, RegleRoutage, Signalement, Source, Statut
 
 DUPLICATE_RADIUS_M = 50
 DUPLICATE_DAYS = 30
@@ -42,21 +47,51 @@ def receive_signalement(auteur, *, geometry, categorie, observe_le, description=
                         photos=(), source=Source.AGENT):
     """A report as a phone sends it, once per UUID: (signalement, created).
 
-    `geometry` is the checked point (`commun.geometry.Taken`). The same content sent
-    again by the same person answers the stored report; anything else under that UUID
-    raises `commun.idempotence.Conflit`.
+    `geometry` is the checked point (`commun.geometry.Taken`); when it was taken with
+    `placement` as annotations, its sector and nearby operation came with it. The same
+    content sent again by the same person answers the stored report; anything else
+    under that UUID raises `commun.idempotence.Conflit`.
     """
     point = geometry.wgs84
     digest = content_fingerprint(point.x, point.y, categorie.slug, description, precision_m, observe_le, photos)
+    where = geometry.extra if set(PLACEMENT) <= set(geometry.extra) else None
     return record_once(
         Signalement, uuid,
         create=lambda: create_signalement(
             auteur=auteur, point=geometry.geom, territoire_id=geometry.territoire_id, categorie=categorie,
             description=description, precision_m=precision_m, observe_le=observe_le, uuid=uuid,
-            photos_attendues=photos, empreinte=digest, source=source),
+            photos_attendues=photos, empreinte=digest, source=source, where=where),
         is_replay=lambda existing: existing.empreinte == digest and existing.auteur_id == auteur.pk,
         conflict_message="Ce UUID a déjà été utilisé pour un signalement différent. Générez un nouvel UUID.",
     )
+
+
+# --- Where a report lies, and who must act ---------------------------------------------
+
+PLACEMENT = ("secteur", "maitre_ouvrage")
+
+
+def placement(point):
+    """The sector under a point and the maître d'ouvrage of the nearest unfinished
+    operation within 300 m, as expressions evaluated on its territory's row (see
+    commun.geometry.locate): the report's intake needs no query of its own for them."""
+    operations = (
+        Chantier.objects.filter(geom__dwithin=(point, D(m=CHANTIER_RADIUS_M)), maitre_ouvrage__isnull=False)
+        .exclude(statut__in=TERMINES).annotate(d=Distance("geom", point)).order_by("d")
+    )
+    return {
+        "secteur": Subquery(Secteur.objects.filter(territoire_id=OuterRef("pk"), geom__intersects=point)
+                            .order_by("nom", "id").values("id")[:1]),
+        "maitre_ouvrage": Subquery(operations.values("maitre_ouvrage_id")[:1]),
+    }
+
+
+def locate_report(point):
+    """(territoire id, point in the storage SRID, placement) in one query."""
+    territoire_id, _, stored, where = locate(point, perimeters(), placement)
+    if territoire_id is None:
+        return None, point, dict.fromkeys(PLACEMENT)
+    return territoire_id, stored, where
 
 
 def secteur_at(point, territoire_id):
@@ -77,21 +112,66 @@ def nearest_chantier_maitre_ouvrage(point):
 
 
 def route_to_acteur(categorie, secteur, point=None):
-    """Category × sector table first, then the category's (or its parent's) default acteur."""
-    chain = [categorie] + ([categorie.parent] if categorie.parent_id else [])
-    if point is not None and any(c.slug.startswith("chantier") for c in chain):
-        maitre_ouvrage = nearest_chantier_maitre_ouvrage(point)
-        if maitre_ouvrage:
-            return maitre_ouvrage
-    for cat in chain:
-        rules = {r.secteur_id: r.acteur for r in RegleRoutage.objects.filter(categorie=cat).select_related("acteur")}
-        if secteur is not None and secteur.id in rules:
-            return rules[secteur.id]
-        if None in rules:
-            return rules[None]
-        if cat.acteur_defaut_id:
-            return cat.acteur_defaut
+    """Category × sector table first, then the category's (or its parent's) default acteur;
+    a report about a works site goes to the nearest operation's maître d'ouvrage."""
+    config = configuration()
+    categorie = config.by_id.get(categorie.pk, categorie)
+    maitre_ouvrage = None
+    if point is not None and is_about_works(categorie):
+        found = nearest_chantier_maitre_ouvrage(point)
+        maitre_ouvrage = found.pk if found else None
+    return route(categorie, secteur.pk if secteur else None, maitre_ouvrage, config)
+
+
+def is_about_works(categorie):
+    return any(c.slug.startswith("chantier") for c in chain_of(categorie))
+
+
+def chain_of(categorie):
+    return [categorie] + ([categorie.parent] if categorie.parent_id else [])
+
+
+def route(categorie, secteur_id, maitre_ouvrage_id, config):
+    """`route_to_acteur` on the process's copy of the routing table (no query)."""
+    if maitre_ouvrage_id and is_about_works(categorie) and maitre_ouvrage_id in config.acteurs:
+        return config.acteurs[maitre_ouvrage_id]
+    for cat in chain_of(categorie):
+        acteur_id = config.rules.get((cat.pk, secteur_id)) if secteur_id is not None else None
+        acteur_id = acteur_id or config.rules.get((cat.pk, None)) or cat.acteur_defaut_id
+        if acteur_id:
+            return config.acteurs.get(acteur_id)
     return None
+
+
+@dataclass
+class Configuration:
+    """Categories, routing rules, acteurs and sectors as this process last read them."""
+
+    categories: dict  # slug → Categorie (parent loaded)
+    by_id: dict
+    rules: dict  # (categorie id, secteur id or None) → acteur id
+    acteurs: dict
+    secteurs: dict  # id → Secteur (without its geometry)
+
+
+def _read_configuration():
+    categories = list(Categorie.objects.select_related("parent"))
+    return Configuration(
+        categories={c.slug: c for c in categories},
+        by_id={c.pk: c for c in categories},
+        rules={(r.categorie_id, r.secteur_id): r.acteur_id for r in RegleRoutage.objects.all()},
+        acteurs={a.pk: a for a in Acteur.objects.all()},
+        secteurs={s.pk: s for s in Secteur.objects.defer("geom")},
+    )
+
+
+# Categories and routing are edited in the admin: a save clears this process's copy at
+# once (signals connected in apps.py), the other processes' within 30 s (commun.memo).
+CONFIGURATION = ProcessCache(_read_configuration, ttl=30)
+
+
+def configuration():
+    return CONFIGURATION.get()
 
 
 def find_nearby_duplicates(categorie, point, queryset=None, radius_m=DUPLICATE_RADIUS_M,
@@ -111,18 +191,25 @@ def find_nearby_duplicates(categorie, point, queryset=None, radius_m=DUPLICATE_R
 
 
 def create_signalement(*, auteur, point, categorie, observe_le, territoire_id=None, description="",
-                       precision_m=None, uuid=None, photos_attendues=(), empreinte="", source=Source.AGENT):
+                       precision_m=None, uuid=None, photos_attendues=(), empreinte="", source=Source.AGENT,
+                       where=None):
     """Save a report, find its sector, set its deadline, log it and route it.
 
-    Used by the API, and by walks when an annotation becomes a report.
+    Used by the API, and by walks when an annotation becomes a report. `where` is the
+    report's placement when the caller already has it (`placement`); the point is then
+    in the storage SRID. The report is written routed (status « transmis ») in one
+    INSERT, its history rows in a second, and the acteur's e-mail is queued.
     """
-    if territoire_id is None:
-        territoire_id = Territoire.objects.filter(geom__intersects=point).values_list("id", flat=True).first()
-        if territoire_id is None:
-            territoire_id = Territoire.objects.order_by("id").values_list("id", flat=True).first()
+    config = configuration()
+    categorie = config.by_id.get(categorie.pk, categorie)
+    if where is None or territoire_id is None or point.srid != settings.STORAGE_SRID:
+        found, point, where = locate_report(point)
+        territoire_id = territoire_id or found or Territoire.objects.order_by("id").values_list("id", flat=True).first()
+    acteur = route(categorie, where["secteur"], where["maitre_ouvrage"], config)
     signalement = Signalement(
         geom=point,
         territoire_id=territoire_id,
+        secteur=config.secteurs.get(where["secteur"]),
         categorie=categorie,
         description=(description or "").strip(),
         precision_m=precision_m,
@@ -132,19 +219,21 @@ def create_signalement(*, auteur, point, categorie, observe_le, territoire_id=No
         sensible=categorie.est_sensible(),
         photos_attendues=[str(p) for p in photos_attendues],
         empreinte=empreinte,
+        statut=Statut.TRANSMIS if acteur else Statut.NOUVEAU,
+        acteur=acteur,
+        echeance=timezone.now() + timedelta(days=categorie.racine.delai_jours),
     )
     if uuid is not None:
         signalement.uuid = uuid
     signalement.save()
-    if signalement.geom.srid != settings.STORAGE_SRID:
-        signalement.refresh_from_db(fields=["geom"])  # the stored (Lambert-93) point
-    signalement.secteur = secteur_at(signalement.geom, signalement.territoire_id)
-    signalement.echeance = signalement.cree_le + timedelta(days=categorie.racine.delai_jours)
-    signalement.save(update_fields=["secteur", "echeance"])
-    log(signalement, Evenement.Type.CREATION, auteur, nouveau_statut=signalement.statut)
-    acteur = route_to_acteur(categorie, signalement.secteur, signalement.geom)
+    events = [Evenement(signalement=signalement, type=Evenement.Type.CREATION, auteur=auteur,
+                        nouveau_statut=Statut.NOUVEAU)]
     if acteur:
-        transmit(signalement, acteur)
+        events.append(Evenement(signalement=signalement, type=Evenement.Type.TRANSMISSION, ancien_statut=Statut.NOUVEAU,
+                                nouveau_statut=Statut.TRANSMIS, nouvel_acteur=acteur))
+    Evenement.objects.bulk_create(events)
+    if acteur and acteur.email:
+        notify("acteur", signalement, acteur_id=acteur.pk)
     return signalement
 
 

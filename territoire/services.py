@@ -24,9 +24,9 @@ def perimeters():
     return Territoire.objects.all()
 
 
-def take_geometry(value, rules):
+def take_geometry(value, rules, annotations=None):
     """A client's GeoJSON checked against the QPV perimeters (see commun.geometry.intake)."""
-    return geometry.intake(value, rules, perimeters())
+    return geometry.intake(value, rules, perimeters(), annotations)
 
 
 class Expand(GeomOutputGeoFunc):

@@ -47,6 +47,7 @@ class PageWatch:
         self.origin = origin
         self.errors = []
         self.foreign = []
+        self.requests = []
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
         page.on("request", self._request)
@@ -57,6 +58,7 @@ class PageWatch:
 
     def _request(self, request):
         url = request.url
+        self.requests.append(url)
         if url.startswith(("data:", "blob:")) or url.startswith(self.origin):
             return
         if TILE_HOSTS.search(url):

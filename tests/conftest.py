@@ -27,7 +27,10 @@ def _empty_cache():
     """Each test starts with an empty cache (rate limits, cached figures)."""
     from django.core.cache import cache
 
+    from commun.memo import clear_all
+
     cache.clear()
+    clear_all()  # per-process copies of the configuration (a rolled-back test leaves none)
     yield
 
 

@@ -68,6 +68,10 @@ def test_professional_map_adds_reports_clustered_and_heat(client, pilote, progra
     assert configs["signalements"]["cluster"] is True
     assert configs["signalements"]["url"].startswith("/api/v1/signalements/")
     assert configs["chaleur"]["heat"] is True and configs["chaleur"]["source"] == "signalements"
+    # The live map draws reports from vector tiles; the density from cells counted by the server.
+    assert configs["signalements"]["tiles"] == "/api/v1/tuiles/signalements/{z}/{x}/{y}.mvt"
+    assert configs["chaleur"]["tiles_params"] == {"agregat": "1"}
+    assert "Leaflet.VectorGrid.bundled.min.js" in html
     assert configs["chantiers"]["filters"] == {"depuis": "depuis", "jusqua": "jusqua", "type": "type",
                                                "statut": "statut"}
     assert configs["signalements"]["filters"]["statut_signalement"] == "statut"
@@ -128,6 +132,7 @@ def test_downloaded_map_follows_filters_and_visibility(client, pilote, reports):
     assert names == ["Démolition du bâtiment rue des Vosges (48 logements)",
                      "Démolition impasse des Ardennes (162 logements)"]
     assert len(configs["signalements"]["data"]) == 4  # a pilot sees every report
+    assert "tiles" not in configs["signalements"]  # the file draws what it embeds
     assert "Filtres : type = demolition, statut = livre" in html
 
 
@@ -149,3 +154,27 @@ def test_more_layers_can_be_registered(client, programme):
         assert "Parcours des marches" in html
     finally:
         carte_module._providers[:] = [p for p in carte_module._providers if p[1] is not walks]
+
+
+def test_downloaded_map_caps_reports_and_says_so(client, pilote, reports, monkeypatch):
+    from signalements import carte as signalements_carte
+
+    original = signalements_carte.report_layers
+
+    def small_cap(request):
+        layers = original(request)
+        for layer in layers:
+            layer.config["download_max"] = 2
+            layer.config["url"] = layer.config["url"].replace("page_size=1000", "page_size=2")
+        return layers
+
+    monkeypatch.setattr(signalements_carte, "report_layers", small_cap)
+    from commun import carte as kernel_carte
+
+    monkeypatch.setattr(kernel_carte, "_providers", [(o, small_cap if p is original else p)
+                                                     for o, p in kernel_carte._providers])
+    client.force_login(pilote)
+    html = client.get("/carte/telecharger/").content.decode()
+    configs = {c["key"]: c for c in layer_configs(html)}
+    assert len(configs["signalements"]["data"]) == 2
+    assert "Carte plafonn\\u00e9e" in html and "les 2 plus r\\u00e9cents" in html

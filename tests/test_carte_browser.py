@@ -109,14 +109,22 @@ def test_pilot_map_filters_reload_layers(browser, live_server, with_reports, pro
     page.goto("/carte/")
     wait_loaded(page)
     start = counts(page)
-    assert start["signalements"] == 12 and start["chaleur"] == 12 and start["chantiers"] == 16
-    # Reports are clustered.
-    assert page.locator(".marker-cluster").count() >= 1
+    assert start["signalements"] == 12 and start["chantiers"] == 16
+    # Reports come as vector tiles (SVG tiles), only those in view.
+    assert page.locator("svg.leaflet-tile path").count() >= 12
+    tiles = [r for r in watch.requests if "/api/v1/tuiles/signalements/" in r]
+    assert tiles and not [r for r in watch.requests if "/api/v1/signalements/?" in r]
+    # A click on a report opens its popup, written from the detail API.
+    box = page.locator("svg.leaflet-tile path").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector(".leaflet-popup-content a")
+    assert page.locator(".leaflet-popup-content").inner_text().startswith(("Dépôt sauvage", "Éclairage"))
+    page.keyboard.press("Escape")
     keys = toggle_every_layer(page)
     assert {"signalements", "chaleur", "chantiers", "friches", "propositions"} <= set(keys)
-    # The heat map draws a canvas once shown.
+    # The density view: cells counted by the server, drawn once shown.
     overlay_box(page, "Densité des signalements").click()
-    assert page.locator("canvas.leaflet-heatmap-layer").count() == 1
+    page.wait_for_function("window.Carte.counts().chaleur === 12")
 
     page.click("#panneau-filtres summary")
     page.select_option("#f-type", "demolition")

@@ -79,7 +79,7 @@ def test_api_line_and_properties(api):
     ChantierFactory(nom="Réseau", type="reseau", maitre_ouvrage=mo,
                     geom=LineString((859400, 6855300), (859600, 6855350), srid=2154))
     data = api.get("/api/v1/chantiers/").json()
-    assert data["type"] == "FeatureCollection" and data["count"] == 1
+    assert data["type"] == "FeatureCollection" and len(data["features"]) == 1
     feature = data["features"][0]
     assert feature["geometry"]["type"] == "LineString"
     assert 5.1 < feature["geometry"]["coordinates"][0][0] < 5.2

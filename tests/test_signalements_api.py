@@ -224,15 +224,15 @@ def test_list_filters_and_bbox(agent_api):
     data = agent_api.get("/api/v1/signalements/", {"categorie": "eclairage"}).json()
     assert [f["properties"]["categorie"] for f in data["features"]] == ["eclairage-eteint"]
     data = agent_api.get("/api/v1/signalements/", {"secteur": "bourgogne-champagne"}).json()
-    assert data["count"] == 1
+    assert len(data["features"]) == 1
     data = agent_api.get("/api/v1/signalements/", {"bbox": "5.169,48.7775,5.171,48.7785"}).json()
     assert [f["properties"]["categorie"] for f in data["features"]] == ["eclairage-eteint"]
     data = agent_api.get("/api/v1/signalements/", {"statut": "transmis", "acteur": "agglo-dechets"}).json()
-    assert data["count"] == 1
+    assert len(data["features"]) == 1
     assert agent_api.get("/api/v1/signalements/", {"depuis": "demain"}).status_code == 400
     assert agent_api.get("/api/v1/signalements/", {"statut": "perdu"}).status_code == 400
     today = timezone.localdate().isoformat()
-    assert agent_api.get("/api/v1/signalements/", {"depuis": today}).json()["count"] == 2
+    assert len(agent_api.get("/api/v1/signalements/", {"depuis": today}).json()["features"]) == 2
 
 
 def test_public_indicator_counts_resolved_without_sensitive(agent_api, users, api):
@@ -258,8 +258,8 @@ def test_categories_endpoint(api, routed):
 def test_period_bounds_are_whole_local_days(agent_api):
     post(agent_api, feature())
     today = timezone.localdate().isoformat()
-    assert agent_api.get("/api/v1/signalements/", {"jusqua": today}).json()["count"] == 1
-    assert agent_api.get("/api/v1/signalements/", {"depuis": today, "jusqua": today}).json()["count"] == 1
+    assert len(agent_api.get("/api/v1/signalements/", {"jusqua": today}).json()["features"]) == 1
+    assert len(agent_api.get("/api/v1/signalements/", {"depuis": today, "jusqua": today}).json()["features"]) == 1
     assert agent_api.get("/api/v1/signalements/", {"depuis": "2026-13-45"}).status_code == 400
 
 
@@ -279,5 +279,5 @@ def test_status_filter_takes_several_values(agent_api):
     first = post(agent_api, feature()).json()["id"]
     post(agent_api, feature(categorie="autre"))
     Signalement.objects.filter(uuid=first).update(statut=Statut.EN_COURS)
-    assert agent_api.get("/api/v1/signalements/", {"statut": "transmis,en_cours"}).json()["count"] == 2
-    assert agent_api.get("/api/v1/signalements/", {"statut": "en_cours"}).json()["count"] == 1
+    assert len(agent_api.get("/api/v1/signalements/", {"statut": "transmis,en_cours"}).json()["features"]) == 2
+    assert len(agent_api.get("/api/v1/signalements/", {"statut": "en_cours"}).json()["features"]) == 1

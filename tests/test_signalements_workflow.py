@@ -225,7 +225,7 @@ def test_api_list_has_no_n_plus_one(users, reports, django_assert_max_num_querie
     api.force_authenticate(users["pilote.demo"])
     with django_assert_max_num_queries(8):
         data = api.get("/api/v1/signalements/", {"page_size": 100}).json()
-    assert data["count"] == 24
+    assert len(data["features"]) == 24
 
 
 def test_late_reports_are_flagged(users, reports):

@@ -1,6 +1,9 @@
 /* Layers of the planners' map: each folium layer group is filled from the API
- * (or, in a downloaded map, from the data embedded in its config).
- * Text from the API is always inserted with textContent, never as HTML. */
+ * (or, in a downloaded map, from the data embedded in its config). Large layers
+ * (`config.tiles`) are vector tiles drawn by Leaflet.VectorGrid: only what is in view
+ * is loaded, crowded tiles come grouped by the server (`nombre`), and a click asks the
+ * detail API for the popup. Text from the API is always inserted with textContent,
+ * never as HTML. */
 (function () {
   "use strict";
 
@@ -161,6 +164,122 @@
       });
   }
 
+  /* --- Vector tiles ------------------------------------------------------------- */
+
+  function tileUrl(layer) {
+    var params = new URLSearchParams(layer.config.tiles_params || {});
+    var extra = mappedFilters(layer);
+    Object.keys(extra).forEach(function (k) { params.set(k, extra[k]); });
+    var query = params.toString();
+    return layer.config.tiles + (query ? "?" + query : "");
+  }
+
+  function tileStyle(layer) {
+    var base = STYLES[layer.config.style] || {};
+    var dense = !!(layer.config.tiles_params || {}).agregat;
+    return function (props) {
+      var n = props.nombre;
+      if (!n) { return Object.assign({}, base, { fill: true }); }
+      var weight = Math.log(n + 1) / Math.LN10;
+      if (dense) {
+        return { radius: 12, stroke: false, fill: true, fillColor: base.fillColor,
+                 fillOpacity: Math.min(0.85, 0.12 + 0.18 * weight) };
+      }
+      return { radius: Math.min(26, 9 + 4 * weight), weight: 2, color: "#ffffff", fill: true,
+               fillColor: base.fillColor, fillOpacity: 0.75 };
+    };
+  }
+
+  /* Features of the tiles in view, by id (a point near an edge is in two tiles). */
+  function tileCount(layer) {
+    var seen = {};
+    var total = 0;
+    Object.keys(layer.tiles || {}).forEach(function (key) {
+      layer.tiles[key].forEach(function (f) {
+        if (!seen[f.id]) { seen[f.id] = true; total += f.n; }
+      });
+    });
+    return total;
+  }
+
+  function detailPopup(layer, event) {
+    var props = event.layer.properties || {};
+    var map = layer.map;
+    if (props.nombre) {  // a group: zoom in on it
+      map.setView(event.latlng, Math.min(map.getZoom() + 2, map.getMaxZoom()));
+      return;
+    }
+    var url = fill(layer.config.detail_api, { properties: props });
+    if (!url) { return; }
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (feature) {
+        if (!feature) { return; }
+        feature.properties = Object.assign({}, props, feature.properties);
+        L.popup().setLatLng(event.latlng).setContent(popupFor(layer, feature)).openOn(map);
+      });
+  }
+
+  function renderTiles(layer) {
+    layer.group.clearLayers();
+    // Tiles still on their way for the previous filters are not wanted any more.
+    if (layer.aborter) { layer.aborter.abort(); }
+    var aborter = layer.aborter = new AbortController();
+    var tiles = layer.tiles = {};
+    var name = layer.config.tiles_layer || layer.config.key;
+    var styles = {};
+    styles[name] = tileStyle(layer);
+    if (!layer.map.getPane("tuiles")) {  // above the programme's areas, below markers and popups
+      layer.map.createPane("tuiles").style.zIndex = 450;
+    }
+    var grid = L.vectorGrid.protobuf(tileUrl(layer), {
+      pane: "tuiles",
+      rendererFactory: L.svg.tile,  // SVG: clicks need no canvas hit-testing
+      interactive: true,
+      maxNativeZoom: 22,
+      vectorTileLayerStyles: styles,
+      fetchOptions: { credentials: "same-origin", signal: aborter.signal,
+                      headers: { Accept: "application/vnd.mapbox-vector-tile" } },
+    });
+    var fetchTile = grid._getVectorTilePromise.bind(grid);
+    grid._getVectorTilePromise = function (coords) {
+      return fetchTile(coords).then(function (tile) {
+        var found = [];
+        var data = tile.layers[name];
+        for (var i = 0; data && i < data.features.length; i++) {
+          var p = data.features[i].properties;
+          found.push({ id: p.uuid || p.cellule || (coords.z + "/" + i), n: p.nombre || 1 });
+        }
+        tiles[grid._tileCoordsToKey(coords)] = found;
+        return tile;
+      }, function () { return { layers: {} }; });  // aborted: an empty tile of a removed grid
+    };
+    // A tile's point is drawn in pixels and has no position: Leaflet 1.9 would read it
+    // for the click's position (and fail); the pointer's position is what we want.
+    var createLayer = grid._createLayer.bind(grid);
+    grid._createLayer = function (feat, pxPerExtent) {
+      var symbol = createLayer(feat, pxPerExtent);
+      symbol.getLatLng = null;
+      return symbol;
+    };
+    grid.on("tileunload", function (e) { delete tiles[grid._tileCoordsToKey(e.coords)]; });
+    grid.on("click", function (e) { detailPopup(layer, e); });
+    grid.on("load", function () {
+      layer.count = tileCount(layer);
+      layer.map.fire("carte:layerloaded", { key: layer.config.key, count: layer.count });
+    });
+    layer.grid = grid;
+    layer.group.addLayer(grid);
+    return new Promise(function (resolve) {
+      if (!layer.map.hasLayer(layer.group)) { resolve(0); return; }
+      grid.once("load", function () { resolve(layer.count); });
+    });
+  }
+
+  function usesTiles(layer) {
+    return !!(layer.config.tiles && !layer.config.data && L.vectorGrid);
+  }
+
   function render(layer, features) {
     layer.group.clearLayers();
     layer.features = features;
@@ -251,10 +370,21 @@
   }
 
   function loadAll(layers) {
-    // Layers that reuse another's features wait for it inside source().
-    var first = layers.filter(function (l) { return !l.config.source; }).map(load);
-    var second = layers.filter(function (l) { return l.config.source; }).map(load);
-    return Promise.all(first.concat(second));
+    // Layers that reuse another's features wait for it inside source(); tiles come
+    // once the small layers are drawn (and the map fitted to the territory). Filters
+    // may change meanwhile: only the latest request draws its tiles.
+    var first = layers.filter(function (l) { return !l.config.source && !usesTiles(l); }).map(load);
+    var second = layers.filter(function (l) { return l.config.source && !usesTiles(l); }).map(load);
+    var ready = Promise.all(first.concat(second));
+    var tiled = layers.filter(usesTiles).map(function (layer) {
+      var generation = (layer.generation || 0) + 1;
+      layer.generation = generation;
+      layer.loading = ready.then(function () {
+        return generation === layer.generation ? renderTiles(layer) : layer.loading;
+      });
+      return layer.loading;
+    });
+    return Promise.all([ready].concat(tiled));
   }
 
   window.Carte = {
@@ -293,7 +423,7 @@
     layers: registry,
     counts: function () {
       var out = {};
-      registry.forEach(function (l) { out[l.config.key] = l.count; });
+      registry.forEach(function (l) { out[l.config.key] = usesTiles(l) ? tileCount(l) : l.count; });
       return out;
     },
   };
