@@ -13,8 +13,10 @@ PORT ?= 8000
 
 run: setup migrate demo serve
 
+# Tests run in TEST_WORKERS processes (pytest-xdist), each with its own test database and Chromium.
+TEST_WORKERS ?= 2
 test: system-test setup migrate check
-	$(PY) -m pytest --durations=15
+	$(PY) -m pytest -n $(TEST_WORKERS) --durations=15
 
 # Static checks run by `make test`: style, the layering of ARCHITECTURE.md, migrations.
 check: $(VENV)/.installed

@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw
 from commun import photos as photo_intake
 from territoire.models import Acteur, Secteur, Territoire
 
+from .categories import seed
 from .models import Categorie, Evenement, RegleRoutage, Signalement, Source, Statut
 from .services import route_to_acteur
 
@@ -81,7 +82,12 @@ def load():
 
 
 def configure_routing():
-    """Default acteur of each category, and the sector exceptions (OPH land)."""
+    """Default acteur of each category, and the sector exceptions (OPH land).
+
+    The categories come with the migrations; a database whose rows were emptied since
+    (a flushed test database, a wiped instance) gets them again, never overwriting edits."""
+    if not Categorie.objects.exists():
+        seed(Categorie)
     acteurs = {a.slug: a for a in Acteur.objects.all()}
     for slug, acteur_slug in DEFAULT_ACTEURS.items():
         Categorie.objects.filter(slug=slug).update(acteur_defaut=acteurs.get(acteur_slug))
