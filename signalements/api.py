@@ -26,7 +26,7 @@ from commun.idempotence import Conflit
 from commun.permissions import SignedIn
 from commun.routeurs import replica_reads
 from commun.schema import PHOTO_REQUEST, PhotoRecue
-from commun.validation import BoundedJSONParser
+from commun.validation import BoundedJSONParser, parse_uuid
 
 from . import services
 from .filters import SignalementFilter
@@ -200,7 +200,7 @@ class PhotoUploadView(APIView):
 
     @extend_schema(request=PHOTO_REQUEST, responses={201: PhotoRecue, 200: PhotoRecue})
     def put(self, request, uuid, photo_uuid):
-        signalement = get_object_or_404(visible_signalements(request.user), uuid=uuid)
+        signalement = get_object_or_404(visible_signalements(request.user), uuid=parse_uuid(uuid, "signalement"))
         if not (signalement.auteur_id == request.user.id or can_act(request.user, signalement)):
             raise PermissionDenied("Seul l'auteur ou le service en charge peut ajouter une photo.")
         raw = photo_from_request(request)
