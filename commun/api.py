@@ -96,6 +96,15 @@ class ListPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
 
+    def paginate_queryset(self, queryset, request, view=None):
+        """A page that does not exist (0, beyond the last, a word) is a bad parameter: 400
+        in French, as the schema documents (DRF answers 404)."""
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound:
+            raise exceptions.ValidationError(
+                {self.page_query_param: ["Page invalide : attendu un numéro de page existant (1, 2, …)."]}) from None
+
 
 @extend_schema_field(
     {"type": "object", "description": "Géométrie GeoJSON (RFC 7946, WGS84)",

@@ -15,7 +15,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from commun import photos as photo_intake
-from commun.api import RawPhotoParser, conflict, photo_from_request
+from commun.api import ListPagination, RawPhotoParser, conflict, photo_from_request
 from commun.filters import BBoxFilter
 from commun.geometry import with_api_geom
 from commun.roles import acteur_ids
@@ -288,6 +288,8 @@ class ScoreViewSet(WalkScoped, mixins.CreateModelMixin, mixins.ListModelMixin, v
     model = Score
     serializer_class = ScoreSerializer
     parser_classes = [BoundedJSONParser]
+    # Scores are not GeoJSON: numbered pages of `results` (the GeoJSON paginator answered 500).
+    pagination_class = ListPagination
 
     def walk_queryset(self):
         return self.only_mine(

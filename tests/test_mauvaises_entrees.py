@@ -541,3 +541,9 @@ def test_rien_ecrit_par_le_module(monde, django_db_blocker):
     print(f"\nmauvaises entrées : {OUTCOMES}")
     assert OUTCOMES["cases"] >= 150 and OUTCOMES["5xx"] == 0
     assert after == monde["avant"], {t: (monde["avant"][t], after[t]) for t in after if after[t] != monde["avant"][t]}
+
+
+def test_scores_d_une_marche_en_liste(monde, case_savepoint):
+    """The walk's scores answer their list (it answered 500: a GeoJSON paginator over a plain list)."""
+    response = client_for(monde, "pilote").get(fill(SCORES, monde))
+    assert response.status_code == 200, response.content[:300]
