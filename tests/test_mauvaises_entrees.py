@@ -83,6 +83,7 @@ def monde(django_db_setup, django_db_blocker):
     from chantiers.models import AtelierFriche, Chantier
     from commun.api import photos  # noqa: F401 - the photo pipeline is loaded as in production
     from marches.models import Annotation, Preconisation
+    from signalements.categories import seed
     from signalements.models import Categorie, Signalement
     from territoire.models import Territoire
     from tests.factories import EtapeFactory, MarcheFactory
@@ -91,6 +92,7 @@ def monde(django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
+            seed(Categorie)  # a transactional test before this module truncated what the migration seeded
             call_command("charger_demo", stdout=io.StringIO())
             User = get_user_model()
             territoire = Territoire.objects.first()
