@@ -64,7 +64,7 @@ def chantier_list(request):
         .values_list("slug", "nom"),
         "chantiers": chantiers, "totaux": totaux,
         "demonstration": any(c.demonstration for c in chantiers),
-    })
+    }, status=400 if filterset.is_bound and filterset.errors else 200)
 
 
 def _detail_chantier(request, pk):

@@ -1,6 +1,8 @@
 """Shared REST plumbing: French JSON errors, pagination, the API geometry field,
 the photo of an upload request and the client's address."""
 
+import math
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
@@ -16,6 +18,11 @@ from . import photos
 from .pagination import KeysetPagination
 
 DETAIL_INVALID = "Données invalides."
+# DRF's SessionAuthentication says "CSRF Failed: …" in English (a signed-in browser that
+# calls the API without the page's token).
+CSRF_API = ("Jeton CSRF absent ou invalide : rechargez la page puis réessayez, ou utilisez un jeton "
+            "d'API (en-tête « Authorization: Token <jeton> »).")
+NOT_FOUND_DEFAULTS = ("Not found.", "Non trouvé.")
 # WGS84 degrees to 7 decimals: about 1 cm, what RFC 7946 § 11.2 recommends.
 COORDINATE_DECIMALS = 7
 
@@ -42,6 +49,14 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound("Ressource introuvable.")
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or "Vous n'avez pas la permission d'effectuer cette action.")
+    elif isinstance(exc, exceptions.Throttled):
+        wait = math.ceil(exc.wait) if exc.wait is not None else None
+        exc = exceptions.Throttled(wait=exc.wait, detail=f"Trop de requêtes, réessayez dans {wait} s."
+                                   if wait is not None else "Trop de requêtes, réessayez dans un instant.")
+    elif isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
+        exc = exceptions.PermissionDenied(CSRF_API)
+    elif isinstance(exc, exceptions.NotFound) and str(exc.detail) in NOT_FOUND_DEFAULTS:
+        exc = exceptions.NotFound("Ressource introuvable.")
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -80,6 +95,15 @@ class RawPhotoParser(FileUploadParser):
 class ListPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """A page that does not exist (0, beyond the last, a word) is a bad parameter: 400
+        in French, as the schema documents (DRF answers 404)."""
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound:
+            raise exceptions.ValidationError(
+                {self.page_query_param: ["Page invalide : attendu un numéro de page existant (1, 2, …)."]}) from None
 
 
 @extend_schema_field(

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
-from .api import json_error
+from .api import CSRF_API, json_error
 
 # When the database is unreachable, a client should try again after this many seconds
 # (the phone's outbox keeps the report meanwhile).
@@ -24,6 +24,13 @@ def handler400(request, exception=None):
     if _is_api(request):
         return json_error(400, "Requête invalide (trop volumineuse ou mal formée).")
     return render(request, "400.html", status=400)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form sent without its token (a page left open, cookies blocked)."""
+    if _is_api(request):
+        return json_error(403, CSRF_API)
+    return render(request, "403_csrf.html", status=403)
 
 
 def handler403(request, exception=None):

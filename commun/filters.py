@@ -98,9 +98,11 @@ class DateBoundField(forms.CharField):
         except ValueError:
             parsed = None
         if parsed is None or not MIN_YEAR <= parsed.year <= MAX_YEAR:
+            # The value goes in `params`: django-filter formats every message with `%`,
+            # and a "%" typed by the client in an f-string broke that (a 500 the fuzzer found).
             raise forms.ValidationError(
-                f"Date illisible « {value[:40]} » : attendu AAAA-MM-JJ ou ISO 8601, entre {MIN_YEAR} et {MAX_YEAR}.",
-                code="invalid",
+                f"Date illisible « %(valeur)s » : attendu AAAA-MM-JJ ou ISO 8601, entre {MIN_YEAR} et {MAX_YEAR}.",
+                code="invalid", params={"valeur": value[:40]},
             )
         if not isinstance(parsed, datetime):
             return datetime.combine(parsed, time.min, tzinfo=timezone.get_current_timezone()), True

@@ -68,3 +68,21 @@ class Rappel(models.Model):
 
     def __str__(self):
         return self.cle
+
+
+class CompteurEchecs(models.Model):
+    """Wrong guesses (of a walk's or a workshop's code) per key and time window, counted
+    by PostgreSQL in one `INSERT … ON CONFLICT DO UPDATE` (commun.codes.GuessLimit): two
+    wrong guesses at the same instant, from two workers, both count."""
+
+    cle = models.CharField(_("clé"), max_length=200)
+    fenetre = models.BigIntegerField(_("fenêtre"), help_text=_("Numéro de la fenêtre de temps (secondes / durée)."))
+    nombre = models.PositiveIntegerField(_("nombre"), default=0)
+
+    class Meta:
+        verbose_name = _("compteur d'échecs")
+        verbose_name_plural = _("compteurs d'échecs")
+        constraints = [models.UniqueConstraint(fields=["cle", "fenetre"], name="compteur_echecs_unique")]
+
+    def __str__(self):
+        return f"{self.cle} #{self.fenetre} : {self.nombre}"

@@ -2,9 +2,11 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.throttling import ScopedRateThrottle
 
 from .schema import DemandeJeton, Jeton
+from .validation import BoundedJSONParser
 
 
 class TokenView(ObtainAuthToken):
@@ -12,6 +14,7 @@ class TokenView(ObtainAuthToken):
     account and, separately, the address)."""
 
     throttle_classes = [ScopedRateThrottle]
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
     throttle_scope = "auth"
 
     def get_serializer_context(self):

@@ -74,6 +74,9 @@ MIDDLEWARE = [
     "commun.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # 414/413/400 in French for what no view can read: long addresses, huge bodies, NUL
+    # bytes and invalid UTF-8 (commun.validation).
+    "commun.validation.InputGuardMiddleware",
     # An ETag on every GET answer (map layers, the public figure…) and 304 on revalidation.
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,6 +98,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# A form sent without its CSRF token (an expired page): a French page that says what to do.
+CSRF_FAILURE_VIEW = "commun.errors.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -219,6 +224,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Bounded size and depth, UTF-8, French parse errors (commun.validation).
+    "DEFAULT_PARSER_CLASSES": [
+        "commun.validation.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "commun.api.GeoPagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "commun.api.exception_handler",

@@ -11,15 +11,16 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from commun import photos as photo_intake
-from commun.api import RawPhotoParser, conflict, photo_from_request
+from commun.api import ListPagination, RawPhotoParser, conflict, photo_from_request
 from commun.filters import BBoxFilter
 from commun.geometry import with_api_geom
 from commun.roles import acteur_ids
 from commun.schema import PHOTO_REQUEST
+from commun.validation import BoundedJSONParser
 
 from . import services
 from .models import Annotation, Etape, MarcheExploratoire, Participant, Preconisation, Reponse, Score
@@ -183,7 +184,7 @@ class AnnotationViewSet(WalkScoped, mixins.CreateModelMixin, viewsets.ReadOnlyMo
     model = Annotation
     serializer_class = AnnotationSerializer
     lookup_field = "uuid"
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     filter_backends = [BBoxFilter]
 
     def walk_queryset(self):
@@ -246,7 +247,7 @@ class AnnotationViewSet(WalkScoped, mixins.CreateModelMixin, viewsets.ReadOnlyMo
             raise PermissionDenied("Réservé aux pilotes.")
 
     @extend_schema(request=PromotionPreconisationInput, responses={201: PreconisationSerializer})
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    @action(detail=True, methods=["post"], parser_classes=[BoundedJSONParser])
     def preconisation(self, request, uuid=None, **kwargs):
         """Turn this annotation into a préconisation (acteur, priority, deadline)."""
         self._pilot_only()
@@ -264,7 +265,7 @@ class AnnotationViewSet(WalkScoped, mixins.CreateModelMixin, viewsets.ReadOnlyMo
     @extend_schema(request=PromotionSignalementInput, responses={201: inline_serializer("SignalementCree", {
         "uuid": serializers.UUIDField(), "acteur": serializers.CharField(allow_null=True),
         "statut": serializers.CharField(), "source": serializers.CharField()})})
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    @action(detail=True, methods=["post"], parser_classes=[BoundedJSONParser])
     def signalement(self, request, uuid=None, **kwargs):
         """Turn this annotation into a field report (source: the walk), routed as usual."""
         self._pilot_only()
@@ -286,7 +287,9 @@ class ScoreViewSet(WalkScoped, mixins.CreateModelMixin, mixins.ListModelMixin, v
 
     model = Score
     serializer_class = ScoreSerializer
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
+    # Scores are not GeoJSON: numbered pages of `results` (the GeoJSON paginator answered 500).
+    pagination_class = ListPagination
 
     def walk_queryset(self):
         return self.only_mine(
@@ -329,7 +332,7 @@ class PreconisationViewSet(WalkScoped, mixins.CreateModelMixin, mixins.UpdateMod
 
     model = Preconisation
     serializer_class = PreconisationSerializer
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def initial(self, request, *args, **kwargs):

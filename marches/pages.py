@@ -70,7 +70,8 @@ def plan_walk(request, pk=None):
         marche = form.save(user=request.user)
         messages.success(request, f"Marche « {marche.titre} » enregistrée.")
         return redirect("marche-detail-page", pk=marche.pk)
-    return render(request, "marches/planifier.html", {"form": form, "marche": marche})
+    return render(request, "marches/planifier.html", {"form": form, "marche": marche},
+                  status=400 if request.method == "POST" else 200)
 
 
 def _join_url(request, marche):

@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from commun import photos as photo_intake
 from commun.filters import filter_bbox
 from commun.idempotence import Conflit
+from commun.validation import BoundedJSONParser
 from signalements import services as signalements_services
 from signalements.api import source_for
 from signalements.permissions import can_report, visible_signalements
@@ -67,7 +68,7 @@ class ApiKeyAuthentication(TokenAuthentication):
 class Open311View(APIView):
     authentication_classes = [ApiKeyAuthentication, TokenAuthentication]
     permission_classes = [AllowAny]
-    parser_classes = [FormParser, MultiPartParser, JSONParser]
+    parser_classes = [FormParser, MultiPartParser, BoundedJSONParser]
     schema = None  # Open311 documents itself (discovery); not part of /api/v1/schema/
 
     def handle_exception(self, exc):

@@ -13,7 +13,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -26,6 +26,7 @@ from commun.idempotence import Conflit
 from commun.permissions import SignedIn
 from commun.routeurs import replica_reads
 from commun.schema import PHOTO_REQUEST, PhotoRecue
+from commun.validation import BoundedJSONParser, parse_uuid
 
 from . import services
 from .filters import SignalementFilter
@@ -64,7 +65,7 @@ class SignalementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     filter_backends = [DjangoFilterBackend, BBoxFilter]
     filterset_class = SignalementFilter
     lookup_field = "uuid"
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     keyset_ordering = ("-cree_le", "-id")
 
@@ -199,7 +200,7 @@ class PhotoUploadView(APIView):
 
     @extend_schema(request=PHOTO_REQUEST, responses={201: PhotoRecue, 200: PhotoRecue})
     def put(self, request, uuid, photo_uuid):
-        signalement = get_object_or_404(visible_signalements(request.user), uuid=uuid)
+        signalement = get_object_or_404(visible_signalements(request.user), uuid=parse_uuid(uuid, "signalement"))
         if not (signalement.auteur_id == request.user.id or can_act(request.user, signalement)):
             raise PermissionDenied("Seul l'auteur ou le service en charge peut ajouter une photo.")
         raw = photo_from_request(request)

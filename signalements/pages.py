@@ -75,7 +75,7 @@ def triage(request):
         "query": query.urlencode(),
         "maintenant": timezone.now(),
         "api_query": json.dumps(api_query),
-    })
+    }, status=400 if filterset.is_bound and filterset.errors else 200)
 
 
 def _get_visible(request, uuid):

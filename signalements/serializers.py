@@ -39,7 +39,10 @@ class AwareDateTimeField(serializers.DateTimeField):
 
     def to_internal_value(self, value):
         if isinstance(value, str):
-            parsed = parse_datetime(value.strip())
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:  # well formed, but no such date (month 13, 30 February)
+                parsed = None
             if parsed is None:
                 self.fail("invalid")
             if parsed.tzinfo is None:

@@ -185,7 +185,7 @@ def test_list_page_filters_and_flags_late(client):
     html = client.get("/chantiers/", {"retard": "on"}).content.decode()
     assert "Démolition A" in html and "Construction B" not in html
     response = client.get("/chantiers/", {"depuis": "pas-une-date"})
-    assert response.status_code == 200 and "Date illisible" in response.content.decode()
+    assert response.status_code == 400 and "Date illisible" in response.content.decode()
 
 
 # --- editing (pilots only) -----------------------------------------------------------------

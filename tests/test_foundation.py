@@ -176,12 +176,12 @@ def test_tableau_de_bord_is_for_pilots_and_adds_up(client, users, django_assert_
     assert client.get("/tableau-de-bord/", {"mois": "abc"}).status_code == 200
 
 
-def test_oversized_json_body_is_a_json_400(client, users, settings):
+def test_oversized_json_body_is_a_json_413(client, users, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     settings.DEBUG = False
     client.force_login(users["agent.demo"])
     body = '{"type": "Feature", "properties": {"description": "' + "x" * 5000 + '"}}'
     response = client.post("/api/v1/signalements/", body, content_type="application/json")
-    assert response.status_code == 400
+    assert response.status_code == 413 and "trop volumineuse" in response.json()["detail"]
     assert response["Content-Type"].startswith("application/json")
     assert response.json()["detail"]

@@ -215,7 +215,7 @@ def test_triage_page_filters_and_has_no_n_plus_one(users, reports, django_assert
     page = pilote.get("/signalements/", {"categorie": "tranquillite"}).content.decode()
     assert page.count('class="statut-') == 1
     page = pilote.get("/signalements/", {"depuis": "pas une date"})
-    assert page.status_code == 200 and "Filtre invalide" in page.content.decode()
+    assert page.status_code == 400 and "Filtre invalide" in page.content.decode()
 
 
 def test_api_list_has_no_n_plus_one(users, reports, django_assert_max_num_queries):
