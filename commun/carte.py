@@ -117,10 +117,15 @@ HEAT_LABEL = "Densité : du bleu (peu) au rouge (beaucoup)"
 def swatch(style, colour=None, shape=None):
     """A 24×16 inline SVG drawn from a layer's style (`colour` replaces its colours): a
     circle for points, a line for traces, a filled square for areas. Attributes, no CSS."""
+    if isinstance(colour, dict):  # a row's own style (a status's stroke), over the layer's
+        style, colour = {**style, **colour}, None
     stroke = colour or style.get("color", "#333333")
     fill = colour or style.get("fillColor", style.get("color", "#333333"))
     dash = f' stroke-dasharray="{escape(style["dashArray"])}"' if style.get("dashArray") else ""
-    shape = shape or ("point" if "radius" in style else "ligne" if style.get("fill") is False else "surface")
+    if shape is None:
+        # A layer of markers only (opaque fill); areas that may also hold points draw as areas.
+        point = "radius" in style and float(style.get("fillOpacity", 1)) >= 0.9
+        shape = "point" if point else "ligne" if style.get("fill") is False else "surface"
     if shape == "point":
         ring = "#555555" if style.get("color", "").lower() in ("#fff", "#ffffff") else stroke
         body = (f'<circle cx="12" cy="8" r="6" fill="{escape(fill)}" fill-opacity="{style.get("fillOpacity", 1)}" '
@@ -136,9 +141,10 @@ def swatch(style, colour=None, shape=None):
                 '<stop offset=".5" stop-color="#00ff00"/><stop offset="1" stop-color="#ff0000"/></linearGradient>'
                 '</defs><rect x="1" y="3" width="22" height="10" fill="url(#degrade-chaleur)"/>')
     else:
-        opacity = max(float(style.get("fillOpacity", 0.2)), 0.25)
+        opacity = max(float(style.get("fillOpacity", 0.2)), 0.1)
         body = (f'<rect x="2" y="2" width="20" height="12" fill="{escape(fill)}" fill-opacity="{opacity}" '
-                f'stroke="{escape(stroke)}" stroke-width="{min(float(style.get("weight", 2)), 3)}"{dash}/>')
+                f'stroke="{escape(stroke)}" stroke-opacity="{style.get("opacity", 1)}" '
+                f'stroke-width="{min(float(style.get("weight", 2)), 4)}"{dash}/>')
     return mark_safe(  # noqa: S308 - built from the registry's styles, every value escaped
         f'<svg class="pastille-svg" width="24" height="16" viewBox="0 0 24 16" aria-hidden="true" '
         f'focusable="false">{body}</svg>')
@@ -147,7 +153,8 @@ def swatch(style, colour=None, shape=None):
 def legend(layers):
     """The legend of the given layers, generated from their styles: one section per layer,
     `(title, [(swatch, label), …])` in the layers' order. A layer's own `legend` rows
-    (`(title, [(colour, label), …])`) say more (a colour per nature); every layer appears,
+    (`(title, [(colour or style dict, label), …])`) say more (a colour per nature, a stroke
+    per status); every layer appears,
     with its groups (`cluster`, vector tiles) and density (`heat`) when it draws them."""
     sections = []
     for layer in layers:

@@ -91,7 +91,6 @@ def test_hidden_elements_take_no_room_on_any_page(browser, live_server, users, w
             page.goto(url)
             page.wait_for_load_state("networkidle")
             found[f"{username} {url}"] = page.evaluate(VISIBLE_HIDDEN)
-            assert page.locator("[hidden]").count() or True
         if username == "agent.demo":
             # The sub-category box goes away with a category without sub-categories, and
             # nothing of the previous choice stays after sending.
@@ -229,7 +228,8 @@ def test_map_legend_is_complete_and_panels_never_overlap(browser, live_server, u
     tooltips = page.evaluate("""() => { const out = [];
         const walk = (x) => { if (x.getTooltip && x.getTooltip()) { out.push(x.getTooltip().getContent().textContent); }
                               if (x.eachLayer) { x.eachLayer(walk); } };
-        window.Carte.layers.filter(l => ['equipements', 'chantiers'].includes(l.config.key)).forEach(l => walk(l.group));
+        window.Carte.layers.filter(l => ['equipements', 'chantiers'].includes(l.config.key))
+          .forEach(l => walk(l.group));
         return out; }""")
     assert len(tooltips) > 3 and all(tooltips)
     assert watch.errors == []
@@ -237,8 +237,9 @@ def test_map_legend_is_complete_and_panels_never_overlap(browser, live_server, u
 
 
 def test_annotations_wait_for_the_walk_window(browser, live_server, users, demo, walk):
+    start = timezone.now() + timedelta(days=12)
     upcoming = MarcheFactory(territoire=demo, code="CSC5UX", titre="Marche de printemps",
-                             debut=timezone.now() + timedelta(days=12), fin=timezone.now() + timedelta(days=12, hours=2),
+                             debut=start, fin=start + timedelta(hours=2),
                              trace=LineString((5.1690, 48.7772), (5.1720, 48.7790), srid=4326))
     EtapeFactory(marche=upcoming, ordre=1, nom="Place", geom=GEOSGeometry("SRID=4326;POINT(5.1690 48.7772)"))
     context, page, _ = join_walk(browser, live_server, "CSC5UX")
@@ -266,6 +267,6 @@ def test_facilitator_live_view_speaks_french_and_shows_a_large_qr_code(browser, 
     page.wait_for_selector("#direct-etat:has-text('à jour')")
     assert page.locator("#compte-annotations").inner_text() == "0 annotation"
     assert page.locator("#compte-participants").inner_text() == "0 participant·e"
-    qr = page.locator(".qr-grand svg").bounding_box()
-    assert qr["width"] >= 300 and qr["width"] <= 412
+    qr = page.locator(".qr-grand svg path").bounding_box()  # the drawing itself, not only its box
+    assert qr["width"] >= 280 and qr["x"] >= 0 and qr["x"] + qr["width"] <= 412
     context.close()
