@@ -39,8 +39,6 @@
     L.Control.Zoom.prototype.options.zoomInTitle = "Zoomer";
     L.Control.Zoom.prototype.options.zoomOutTitle = "Dézoomer";
   }
-  var PHONE = window.matchMedia && window.matchMedia("(max-width: 47.99rem)").matches;
-
   function status(message) {
     var box = document.getElementById("carte-statut");
     if (box) { box.textContent = message; }
@@ -323,7 +321,7 @@
         if (text !== null && text !== undefined) {
           // An element, not a string: Leaflet would read a string as HTML.
           leafletLayer.bindTooltip(el("span", text), {
-            permanent: !!layer.config.tooltip_permanent && !PHONE, direction: "center",
+            permanent: !!layer.config.tooltip_permanent, direction: "center",
             className: "carte-etiquette",
           });
         }
@@ -404,6 +402,20 @@
     return Promise.all([ready].concat(tiled));
   }
 
+  /* Permanent labels never cover each other: in layer order, a label that would overlap
+   * one already shown is faded out (its name stays in the popup and on hover). */
+  function declutter(map) {
+    var shown = [];
+    map.getContainer().querySelectorAll(".leaflet-tooltip.carte-etiquette").forEach(function (node) {
+      node.classList.remove("etiquette-masquee");
+      var r = node.getBoundingClientRect();
+      var hit = shown.some(function (o) {
+        return r.left < o.right && r.right > o.left && r.top < o.bottom && r.bottom > o.top;
+      });
+      if (hit) { node.classList.add("etiquette-masquee"); } else { shown.push(r); }
+    });
+  }
+
   window.Carte = {
     register: function (map, group, config) {
       registry.push({ map: map, group: group, config: config });
@@ -414,7 +426,10 @@
       window.Carte.map = map;
       var toggle = map.getContainer().querySelector(".leaflet-control-layers-toggle");
       if (toggle) { toggle.title = "Couches de la carte"; toggle.setAttribute("aria-label", "Couches de la carte"); }
+      var tidy = function () { window.requestAnimationFrame(function () { declutter(map); }); };
+      map.on("zoomend moveend overlayadd carte:layerloaded", tidy);
       loadAll(registry).then(function () {
+        tidy();
         map.getContainer().setAttribute("data-loaded", "true");
         if (!registry.some(function (l) { return l.error; })) { status(""); }
       });
