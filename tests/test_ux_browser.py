@@ -71,15 +71,22 @@ def join_walk(browser, live_server, code):
 @pytest.mark.parametrize("profile", [PIXEL_7, WIDE], ids=["phone", "desktop"])
 def test_hidden_elements_take_no_room_on_any_page(browser, live_server, users, walk, profile):
     from chantiers import demo as chantiers_demo
+    from chantiers.models import Chantier
 
     chantiers_demo.load()
+    chantier = Chantier.objects.order_by("pk").first()
     report = new_report(users["agent.demo"])
     pages = {
-        None: ["/carte/", "/chantiers/", "/conseil-citoyen/", "/marches/rejoindre/", "/comptes/connexion/"],
-        "agent.demo": ["/signaler/", "/signalements/", f"/signalements/{report.uuid}/", "/marches/"],
-        "ville.demo": ["/signalements/", f"/signalements/{report.uuid}/", "/engagements/", "/carte/"],
-        "pilote.demo": ["/carte/", "/tableau-de-bord/", "/revue/", f"/marches/{walk.pk}/",
-                        f"/marches/{walk.pk}/animer/", f"/marches/{walk.pk}/modifier/", "/instances/"],
+        None: ["/carte/", "/chantiers/", f"/chantiers/{chantier.pk}/", "/conseil-citoyen/", "/marches/rejoindre/",
+               "/chantiers/atelier/", "/comptes/connexion/"],
+        "agent.demo": ["/signaler/", "/signalements/", f"/signalements/{report.uuid}/", "/marches/",
+                       "/engagements/"],
+        "ville.demo": ["/signalements/", f"/signalements/{report.uuid}/", "/engagements/", "/instances/", "/carte/"],
+        "conseil.demo": ["/conseil-citoyen/", "/abonnements/", "/carte/"],
+        "pilote.demo": ["/carte/", "/tableau-de-bord/", "/revue/", "/marches/", "/marches/nouvelle/",
+                        f"/marches/{walk.pk}/", f"/marches/{walk.pk}/animer/", f"/marches/{walk.pk}/modifier/",
+                        f"/marches/{walk.pk}/synthese/", f"/marches/{walk.pk}/restitution/", "/instances/",
+                        "/abonnements/", f"/chantiers/{chantier.pk}/modifier/", "/chantiers/nouveau/"],
     }
     found = {}
     for username, urls in pages.items():
