@@ -45,7 +45,8 @@ PERIOD = {"depuis": "depuis", "jusqua": "jusqua"}
 def legend():
     """`(title, [(colour, label), …])` rows for the page and the downloaded map."""
     natures = [(COULEURS_TYPE[t], t.label) for t in Type]
-    statuts = [(STYLES_STATUT[s].get("color", "#333333"), f"{s.label} : {STATUT_LEGENDE[s]}") for s in Statut]
+    neutre = {"color": "#333333", "fillColor": "#333333"}
+    statuts = [({**neutre, **STYLES_STATUT[s]}, f"{s.label} : {STATUT_LEGENDE[s]}") for s in Statut]
     return [("Nature du chantier", natures), ("Statut (trait)", statuts)]
 
 

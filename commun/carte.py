@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from folium.utilities import JsCode
 from jinja2 import Template
 
@@ -94,12 +95,82 @@ def panel_filters(request):
     return [f for provider in _filters for f in (provider(request) or [])]
 
 
+# How each kind of layer is drawn (Leaflet path options). The one source of the map's
+# styles: sent to carte.js in each layer's config (`style_def`) and drawn in the legend.
+STYLES = {
+    "territoire": {"color": "#1d3557", "weight": 3, "fill": False},
+    "secteur": {"color": "#6a4c93", "weight": 1.5, "dashArray": "6 4", "fillOpacity": 0.06},
+    "resolus": {"color": "#0b6e4f", "weight": 2, "fillColor": "#0b6e4f", "fillOpacity": 0.12},
+    "equipement": {"radius": 8, "color": "#ffffff", "weight": 2, "fillColor": "#0b6e4f", "fillOpacity": 1},
+    "chantier": {"color": "#b5179e", "weight": 3, "fillOpacity": 0.25, "radius": 9, "fillColor": "#b5179e"},
+    "signalement": {"radius": 6, "color": "#ffffff", "weight": 1, "fillColor": "#d62828", "fillOpacity": 0.9},
+    "marche": {"color": "#f77f00", "weight": 4, "dashArray": "2 6", "fill": False},
+    "friche": {"color": "#8d6e63", "weight": 2, "fillOpacity": 0.3, "radius": 9, "fillColor": "#8d6e63"},
+    "proposition": {"radius": 7, "color": "#ffffff", "weight": 2, "fillColor": "#5d4037", "fillOpacity": 1,
+                    "dashArray": "3 3"},
+}
+# What the map draws beyond a layer's own style: groups of points, the density.
+CLUSTER_LABEL = "Groupe de points : le nombre est écrit dedans ; zoomez pour les détailler"
+HEAT_LABEL = "Densité : du bleu (peu) au rouge (beaucoup)"
+
+
+def swatch(style, colour=None, shape=None):
+    """A 24×16 inline SVG drawn from a layer's style (`colour` replaces its colours): a
+    circle for points, a line for traces, a filled square for areas. Attributes, no CSS."""
+    if isinstance(colour, dict):  # a row's own style (a status's stroke), over the layer's
+        style, colour = {**style, **colour}, None
+    stroke = colour or style.get("color", "#333333")
+    fill = colour or style.get("fillColor", style.get("color", "#333333"))
+    dash = f' stroke-dasharray="{escape(style["dashArray"])}"' if style.get("dashArray") else ""
+    if shape is None:
+        # A layer of markers only (opaque fill); areas that may also hold points draw as areas.
+        point = "radius" in style and float(style.get("fillOpacity", 1)) >= 0.9
+        shape = "point" if point else "ligne" if style.get("fill") is False else "surface"
+    if shape == "point":
+        ring = "#555555" if style.get("color", "").lower() in ("#fff", "#ffffff") else stroke
+        body = (f'<circle cx="12" cy="8" r="6" fill="{escape(fill)}" fill-opacity="{style.get("fillOpacity", 1)}" '
+                f'stroke="{escape(ring)}" stroke-width="1.5"{dash}/>')
+    elif shape == "ligne":
+        body = (f'<line x1="1" y1="8" x2="23" y2="8" stroke="{escape(stroke)}" '
+                f'stroke-width="{min(float(style.get("weight", 3)), 5)}"{dash}/>')
+    elif shape == "groupe":
+        body = (f'<circle cx="12" cy="8" r="7.5" fill="{escape(fill)}" fill-opacity=".75" stroke="#ffffff" '
+                f'stroke-width="1.5"/><text x="12" y="11" font-size="8" text-anchor="middle" fill="#ffffff">12</text>')
+    elif shape == "chaleur":
+        body = ('<defs><linearGradient id="degrade-chaleur"><stop offset="0" stop-color="#0000ff"/>'
+                '<stop offset=".5" stop-color="#00ff00"/><stop offset="1" stop-color="#ff0000"/></linearGradient>'
+                '</defs><rect x="1" y="3" width="22" height="10" fill="url(#degrade-chaleur)"/>')
+    else:
+        opacity = max(float(style.get("fillOpacity", 0.2)), 0.1)
+        body = (f'<rect x="2" y="2" width="20" height="12" fill="{escape(fill)}" fill-opacity="{opacity}" '
+                f'stroke="{escape(stroke)}" stroke-opacity="{style.get("opacity", 1)}" '
+                f'stroke-width="{min(float(style.get("weight", 2)), 4)}"{dash}/>')
+    return mark_safe(  # noqa: S308 - built from the registry's styles, every value escaped
+        f'<svg class="pastille-svg" width="24" height="16" viewBox="0 0 24 16" aria-hidden="true" '
+        f'focusable="false">{body}</svg>')
+
+
 def legend(layers):
-    """The legend of the given layers: `(title, [(colour, label), …])` rows, in their order."""
-    rows = []
+    """The legend of the given layers, generated from their styles: one section per layer,
+    `(title, [(swatch, label), …])` in the layers' order. A layer's own `legend` rows
+    (`(title, [(colour or style dict, label), …])`) say more (a colour per nature, a stroke
+    per status); every layer appears,
+    with its groups (`cluster`, vector tiles) and density (`heat`) when it draws them."""
+    sections = []
     for layer in layers:
-        rows.extend(layer.legend)
-    return rows
+        style = layer.style_def
+        if layer.legend:
+            for title, rows in layer.legend:
+                sections.append((title, [(swatch(style, colour), label) for colour, label in rows]))
+        elif layer.config.get("heat"):
+            sections.append((layer.layer_name, [(swatch(style, shape="chaleur"), HEAT_LABEL)]))
+            continue
+        else:
+            sections.append((layer.layer_name, [(swatch(style), layer.layer_name)]))
+        if layer.config.get("cluster") or layer.config.get("tiles"):
+            title, rows = sections[-1]
+            rows.append((swatch(style, shape="groupe"), CLUSTER_LABEL))
+    return sections
 
 
 class ApiLayer(folium.FeatureGroup):
@@ -130,7 +201,8 @@ class ApiLayer(folium.FeatureGroup):
         super().__init__(name=name, show=show)
         self._name = "ApiLayer"
         self.legend = list(legend)
-        self.config = {"key": key, "url": url, "style": style, "name": name, **config}
+        self.style_def = dict(STYLES.get(style, {}))
+        self.config = {"key": key, "url": url, "style": style, "style_def": self.style_def, "name": name, **config}
 
     @property
     def assets_css(self):
@@ -263,7 +335,7 @@ html, body { height: 100%; margin: 0; font-family: system-ui, sans-serif; }
 .carte-cartouche { background: #fff; padding: .4rem .6rem; border: 1px solid #888;
                    max-width: 22rem; font-size: .85rem; }
 .carte-legende { background: #fff; padding: .4rem .6rem; border: 1px solid #888; font-size: .8rem; }
-.carte-legende span { display: inline-block; width: .9rem; height: .9rem; margin-right: .3rem; vertical-align: middle; }
+.carte-legende svg { margin-right: .3rem; vertical-align: middle; }
 .carte-etiquette { font-weight: 600; }
 """
 
@@ -294,11 +366,11 @@ def standalone_html(layers, title_lines, legend=None, view=None, attribution_ext
 
 
 def legend_html(legend):
-    """Legend rows `(title, [(colour, label), …])`, escaped, as a fixed box."""
+    """Legend rows `(title, [(swatch, label), …])` (see `legend`), escaped, as a fixed box."""
     parts = ['<div class="carte-legende" style="position:absolute;right:10px;bottom:30px;z-index:1000">']
     for title, rows in legend:
         parts.append(f"<strong>{escape(title)}</strong>")
-        for colour, label in rows:
-            parts.append(f'<div><span style="background:{escape(colour)}"></span>{escape(label)}</div>')
+        for symbol, label in rows:
+            parts.append(f"<div>{symbol}{escape(label)}</div>")
     parts.append("</div>")
     return "".join(parts)

@@ -36,7 +36,8 @@ def display_code(code):
 def qr_svg(url, title):
     """The QR code of `url` as inline SVG (segno), to show on a screen or print on a poster."""
     qr = segno.make_qr(url, error="m")
-    return mark_safe(qr.svg_inline(scale=6, border=2, title=title))  # noqa: S308 - segno's own markup
+    # A viewBox and no fixed size: the page's CSS sizes it (large on the facilitator's phone).
+    return mark_safe(qr.svg_inline(scale=6, border=2, title=title, omitsize=True))  # noqa: S308 - segno's own markup
 
 
 class CodeRefuse(Exception):

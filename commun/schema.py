@@ -15,6 +15,8 @@ ERRORS = {
     "403": "Le compte ne peut pas faire cela.",
     "404": "Objet introuvable, ou que le compte ne peut pas voir.",
     "409": "Cet identifiant (UUID) a déjà servi pour un contenu différent.",
+    "413": "Corps de requête trop volumineux (commun.validation).",
+    "414": "Adresse ou paramètres trop longs (commun.validation).",
     "429": "Trop de demandes : réessayez après le délai de l'en-tête Retry-After.",
 }
 
@@ -71,6 +73,9 @@ class AutoSchema(SpectacularAutoSchema):
         codes = ["400", "401", "403"]  # a bad filter or body; a refused token; a role
         if "{" in self.path:
             codes.append("404")
+        codes.append("414")  # commun.validation refuses long addresses before any view
+        if method in ("POST", "PUT", "PATCH"):
+            codes.append("413")  # and bodies larger than DATA_UPLOAD_MAX_MEMORY_SIZE
         if method in ("POST", "PUT"):
             codes.append("409")  # idempotent writes: the same key for another content
         if getattr(self.view, "throttle_scope", None) or self.view.throttle_classes:

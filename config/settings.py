@@ -148,8 +148,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "/comptes/connexion/"
+# After login: agents land on the report form (commun.pages.landing_url), everyone else here.
 LOGIN_REDIRECT_URL = "/carte/"
 LOGOUT_REDIRECT_URL = "/carte/"
+
+# Walk participants may annotate from this many minutes before the walk's start (the group
+# gathers, tries the app); until the end of the sending window (marches.models.SEND_GRACE).
+MARCHE_ANNOTATIONS_AVANT_MINUTES = int(os.environ.get("MARCHE_ANNOTATIONS_AVANT_MINUTES", "60"))
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

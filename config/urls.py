@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from carte import api as carte_api
 from chantiers import api as chantiers_api
+from commun import pages as commun_pages
 from commun.offline import service_worker
 from commun.tokens import TokenView
 from marches import api as marches_api
@@ -53,7 +54,7 @@ urlpatterns = [
     path("", include("carte.urls")),
     path("", include("tableau.urls")),
     path("chantiers/", include("chantiers.urls")),
-    path("comptes/connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("comptes/connexion/", commun_pages.LoginView.as_view(), name="login"),
     path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),

@@ -155,8 +155,9 @@ class WalkScoped:
         if self.participant is None:
             raise PermissionDenied("Seul·es les participant·es de la marche peuvent envoyer des annotations "
                                    "et des notes : rejoignez-la avec son code.")
-        if not self.marche.envoi_ouvert():
-            raise PermissionDenied("La marche est close depuis plus de 48 heures : l'envoi n'est plus possible.")
+        refus = self.marche.envoi_refuse()
+        if refus:
+            raise PermissionDenied(refus)
         return self.participant
 
     def only_mine(self, qs):

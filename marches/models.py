@@ -88,8 +88,31 @@ class MarcheExploratoire(models.Model):
     def code_valide(self, now=None):
         return (now or timezone.now()) <= self.code_expire_le
 
+    @property
+    def envoi_ouvre_le(self):
+        """Annotations and scores are accepted from this moment (settings: minutes before the start)."""
+        return self.debut - timedelta(minutes=settings.MARCHE_ANNOTATIONS_AVANT_MINUTES)
+
+    @property
+    def envoi_ferme_le(self):
+        return self.fin + SEND_GRACE
+
     def envoi_ouvert(self, now=None):
-        return (now or timezone.now()) <= self.fin + SEND_GRACE
+        return self.envoi_ouvre_le <= (now or timezone.now()) <= self.envoi_ferme_le
+
+    def envoi_refuse(self, now=None):
+        """Why sending is refused now, in French; "" while the window is open."""
+        now = now or timezone.now()
+        if now < self.envoi_ouvre_le:
+            ouvre = timezone.localtime(self.envoi_ouvre_le)
+            debut = timezone.localtime(self.debut)
+            return (f"La marche n'a pas commencé : elle part le {debut:%d/%m/%Y} à {debut:%H:%M}. "
+                    f"Les annotations et les notes seront acceptées à partir du {ouvre:%d/%m/%Y} à "
+                    f"{ouvre:%H:%M}. Revenez à ce moment-là.")
+        if now > self.envoi_ferme_le:
+            return ("La marche est close depuis plus de 48 heures : l'envoi n'est plus possible. "
+                    "Adressez vos remarques à l'animatrice ou l'animateur de la marche.")
+        return ""
 
     @property
     def a_venir(self):

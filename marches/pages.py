@@ -178,6 +178,7 @@ def participate(request, pk):
         "participant": participant,
         "route": _route_data(marche),
         "envoi_ouvert": marche.envoi_ouvert(),
+        "envoi_refuse": marche.envoi_refuse(),
     })
 
 
@@ -186,7 +187,11 @@ def participate(request, pk):
 def facilitate(request, pk):
     """The facilitator's live view: annotations and scores arrive every few seconds."""
     marche = _walk(pk)
-    return render(request, "marches/animer.html", {"m": marche, "route": _route_data(marche)})
+    url = _join_url(request, marche)
+    return render(request, "marches/animer.html", {
+        "m": marche, "route": _route_data(marche),
+        "join_url": url, "qr": _qr_svg(url), "code_valide": marche.code_valide(),
+    })
 
 
 def _annotations(marche):

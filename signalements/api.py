@@ -7,10 +7,11 @@ import uuid as uuidlib
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
@@ -41,6 +42,8 @@ from .serializers import (
     created_feature,
     list_feature_sql,
 )
+
+MES_SIGNALEMENTS = 30
 
 
 class CategorieViewSet(viewsets.ReadOnlyModelViewSet):
@@ -176,6 +179,29 @@ class SignalementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
             feature["properties"]["confirmations"] = obj.evenements.filter(
                 type=Evenement.Type.CONFIRMATION).count()
         return Response(features)
+
+    @extend_schema(responses=inline_serializer("MesSignalements", {
+        "synchronise_le": serializers.DateTimeField(),
+        "signalements": inline_serializer("MonSignalement", {
+            "uuid": serializers.UUIDField(), "categorie_nom": serializers.CharField(),
+            "description": serializers.CharField(), "statut": serializers.CharField(),
+            "statut_libelle": serializers.CharField(), "cree_le": serializers.DateTimeField(),
+            "derniere_etape": serializers.CharField(), "derniere_etape_le": serializers.DateTimeField(),
+        }, many=True),
+    }))
+    @action(detail=False, methods=["get"])
+    def miens(self, request):
+        """« Mes signalements » : the person's 30 latest reports, each with its status and the
+        last change of its history (the phone keeps the answer for use without network)."""
+        rows = services.my_recent_signalements(request.user, limit=MES_SIGNALEMENTS)
+        return Response({
+            "synchronise_le": timezone.now(),
+            "signalements": [{
+                "uuid": str(s.uuid), "categorie_nom": str(s.categorie), "description": s.description[:140],
+                "statut": s.statut, "statut_libelle": s.get_statut_display(), "cree_le": s.cree_le,
+                "derniere_etape": s.derniere_etape, "derniere_etape_le": s.derniere_etape_le or s.cree_le,
+            } for s in rows],
+        })
 
     @action(detail=True, methods=["post"])
     def confirmations(self, request, uuid=None):

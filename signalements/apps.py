@@ -15,6 +15,7 @@ OFFLINE_ASSETS = [
     "js/outbox.js",
     "js/photo.js",
     "js/signaler.js",
+    "js/mes-signalements.js",
 ]
 
 

@@ -85,3 +85,35 @@ class AbonnementForm(forms.ModelForm):
         if data.get("secteur") and data.get("zone"):
             raise ValidationError("Choisissez un secteur ou une zone dessinée, pas les deux.")
         return data
+
+
+class StatutGroupeForm(forms.Form):
+    """The triage list's bulk action: one status for the checked reports (at most a page)."""
+
+    MAX = 50
+
+    statut = forms.ChoiceField(label="Nouveau statut des signalements cochés",
+                               error_messages={"invalid_choice": "Statut inconnu : choisissez-en un dans la liste."})
+    commentaire = forms.CharField(label="Commentaire (obligatoire pour un rejet)", required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        from .models import Statut
+
+        super().__init__(*args, **kwargs)
+        self.fields["statut"].choices = [("", "—")] + [(s.value, s.label) for s in Statut
+                                                        if s != Statut.DOUBLON]
+
+    def clean(self):
+        import uuid as uuidlib
+
+        cleaned = super().clean()
+        raw = self.data.getlist("uuid") if hasattr(self.data, "getlist") else []  # the checked rows
+        if not raw:
+            raise ValidationError("Cochez au moins un signalement.")
+        if len(raw) > self.MAX:
+            raise ValidationError(f"Au plus {self.MAX} signalements à la fois.")
+        try:
+            cleaned["uuids"] = [uuidlib.UUID(value) for value in raw]
+        except ValueError:
+            raise ValidationError("Identifiant de signalement invalide : rechargez la liste.") from None
+        return cleaned

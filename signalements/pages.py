@@ -7,22 +7,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.http import FileResponse, Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 
 from commun import photos as photo_intake
+from commun import roles
 from commun.forms import flash_errors
 from commun.permissions import accepts_api_token
 from territoire.models import Acteur, Secteur
 
 from . import alertes, services
 from .filters import STATUT_CHOICES, SignalementFilter, category_choices
-from .forms import AbonnementForm, CommentaireForm, DoublonForm, ReaffectationForm, StatutForm
-from .models import Abonnement, Categorie, Evenement, Photo
+from .forms import AbonnementForm, CommentaireForm, DoublonForm, ReaffectationForm, StatutForm, StatutGroupeForm
+from .models import Abonnement, Categorie, Evenement, Photo, Signalement, Statut
 from .permissions import can_act, can_report, visible_signalements
 
 
@@ -59,8 +63,14 @@ def triage(request):
         qs = qs.none()
     elif filterset.is_bound:
         qs = filterset.qs
-    qs = qs.annotate(nb_photos=Count("photos"))
+    first_photo = Photo.objects.filter(signalement=OuterRef("pk")).order_by("cree_le", "id")
+    qs = qs.annotate(nb_photos=Count("photos"), photo_uuid=Subquery(first_photo.values("uuid")[:1]))
     page = Paginator(qs.order_by("-cree_le"), 50).get_page(request.GET.get("page"))
+    now = timezone.now()
+    for s in page:
+        s.age_jours = (now - s.cree_le).days
+        s.delai_jours = s.categorie.delai_jours
+        s.retard_jours = (now - s.echeance).days if s.ouvert and s.echeance and s.echeance < now else None
     query = request.GET.copy()
     query.pop("page", None)
     api_query = {k: v for k, v in request.GET.items() if k in filterset.filters and v}
@@ -73,9 +83,44 @@ def triage(request):
         "secteurs": Secteur.objects.order_by("nom").values_list("slug", "nom"),
         "page": page,
         "query": query.urlencode(),
-        "maintenant": timezone.now(),
+        "maintenant": now,
         "api_query": json.dumps(api_query),
+        "groupe_form": StatutGroupeForm() if _may_act_on_some(request.user) else None,
     }, status=400 if filterset.is_bound and filterset.errors else 200)
+
+
+def _may_act_on_some(user):
+    return roles.is_pilote(user) or bool(roles.acteur_ids(user))
+
+
+@login_required
+@require_POST
+def change_status_bulk(request):
+    """The triage list's bulk action: permissions checked on each report (can_act)."""
+    back = request.POST.get("retour", "")
+    if not back.startswith("/signalements/") or not url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+        back = reverse("signalements-triage")
+    if not _may_act_on_some(request.user):
+        raise PermissionDenied("Seuls les services et les pilotes changent le statut des signalements.")
+    form = StatutGroupeForm(request.POST)
+    if not form.is_valid():
+        flash_errors(request, form)
+        return redirect(back)
+    rows = list(visible_signalements(request.user).select_related("categorie").filter(
+        uuid__in=form.cleaned_data["uuids"]))
+    result = services.change_status_bulk(rows, form.cleaned_data["statut"], request.user,
+                                         lambda s: can_act(request.user, s), form.cleaned_data["commentaire"])
+    missing = len(set(form.cleaned_data["uuids"])) - len(rows)
+    if result.changed:
+        n = len(result.changed)
+        messages.success(request, f"{n} signalement{pluralize(n)} passé{pluralize(n)} au statut "
+                                  f"« {Statut(form.cleaned_data['statut']).label} ».")
+    for signalement, reason in result.refused[:10]:
+        messages.error(request, f"{signalement.categorie} ({str(signalement.uuid)[:8]}) non modifié : {reason}")
+    if missing > 0:
+        messages.error(request, f"{missing} signalement{pluralize(missing)} introuvable{pluralize(missing)} "
+                                "ou hors de votre périmètre : rien n'a été changé pour eux.")
+    return redirect(back)
 
 
 def _get_visible(request, uuid):
@@ -90,9 +135,37 @@ def _get_visible(request, uuid):
     )
 
 
+def _handed_over(request, uuid):
+    """A report the person's service handled before it was reassigned elsewhere: a page that
+    says who took it and when (status 403), instead of a bare 404. Never for a sensitive
+    report the person may not see: then the 404 stays, and reveals nothing."""
+    acteurs = roles.acteur_ids(request.user)
+    try:
+        uuid = uuidlib.UUID(str(uuid))
+    except ValueError:
+        return None
+    if not acteurs:
+        return None
+    signalement = Signalement.objects.select_related("categorie").filter(uuid=uuid).first()
+    if signalement is None or (signalement.sensible and not roles.sees_sensitive(request.user)):
+        return None
+    handover = services.last_handover(signalement, acteurs)
+    if handover is None:
+        return None
+    return render(request, "signalements/confie.html", {
+        "s": signalement, "evenement": handover, "acteur": handover.nouvel_acteur,
+    }, status=403)
+
+
 @login_required
 def detail(request, uuid):
-    signalement = _get_visible(request, uuid)
+    try:
+        signalement = _get_visible(request, uuid)
+    except Http404:
+        page = _handed_over(request, uuid)
+        if page is None:
+            raise
+        return page
     events = signalement.evenements.select_related("auteur", "ancien_acteur", "nouvel_acteur", "photo")
     visibles = visible_signalements(request.user)
     proches = services.find_nearby_duplicates(

@@ -359,3 +359,69 @@ def notify(kind, signalement, **ids):
 
     task = tasks.notify_acteur if kind == "acteur" else tasks.notify_reporter
     task.defer(signalement_id=signalement.pk, **ids)
+
+
+# --- The agent's phone: « Mes signalements » -------------------------------------------------
+
+def describe_event(type_, nouveau_statut, acteur_nom):
+    """One line of French for a history row, as the phone shows it."""
+    if type_ == Evenement.Type.STATUT and nouveau_statut:
+        return f"Statut : {Statut(nouveau_statut).label}"
+    if type_ in (Evenement.Type.TRANSMISSION, Evenement.Type.REASSIGNATION) and acteur_nom:
+        return f"Confié à {acteur_nom}"
+    return Evenement.Type(type_).label if type_ in Evenement.Type.values else "Reçu"
+
+
+def my_recent_signalements(user, limit=30):
+    """The person's latest reports, each with its last history row (one query, no N+1)."""
+    last = Evenement.objects.filter(signalement=OuterRef("pk")).order_by("-cree_le", "-id")
+    rows = list(
+        Signalement.objects.filter(auteur=user).select_related("categorie__parent")
+        .annotate(_type=Subquery(last.values("type")[:1]), _statut=Subquery(last.values("nouveau_statut")[:1]),
+                  _acteur=Subquery(last.values("nouvel_acteur__nom")[:1]),
+                  derniere_etape_le=Subquery(last.values("cree_le")[:1]))
+        .order_by("-cree_le", "-id")[:limit]
+    )
+    for s in rows:
+        s.derniere_etape = describe_event(s._type, s._statut, s._acteur) if s._type else "Reçu"
+    return rows
+
+
+# --- Triage: one status for several reports ------------------------------------------------
+
+@dataclass
+class BulkResult:
+    changed: list
+    refused: list  # (signalement, French reason)
+
+
+def change_status_bulk(signalements, statut, auteur, may_act, commentaire=""):
+    """Apply `statut` to each report the person may act on (`may_act(signalement)`, checked per
+    object); each change is its own transaction with its own history row and e-mail."""
+    from django.db import transaction
+
+    result = BulkResult(changed=[], refused=[])
+    for signalement in signalements:
+        if not may_act(signalement):
+            result.refused.append((signalement, "seul le service en charge ou un pilote peut le faire"))
+            continue
+        try:
+            with transaction.atomic():
+                change_status(signalement, statut, auteur, commentaire)
+        except TransitionRefusee as exc:
+            result.refused.append((signalement, str(exc)))
+        else:
+            result.changed.append(signalement)
+    return result
+
+
+def last_handover(signalement, acteur_ids):
+    """When a report was taken from one of these acteurs: the history row that moved it away
+    (its new acteur and date), or None if the report was never theirs."""
+    if not acteur_ids:
+        return None
+    return (
+        Evenement.objects.filter(signalement=signalement, ancien_acteur_id__in=acteur_ids,
+                                 type=Evenement.Type.REASSIGNATION)
+        .select_related("nouvel_acteur").order_by("-cree_le", "-id").first()
+    )

@@ -170,7 +170,7 @@ def test_detail_page_shows_planned_against_actual_and_late_milestones(client):
     html = client.get(f"/chantiers/{chantier.pk}/").content.decode()
     assert "Ordre de service" in html and "131 jours de retard" in html
     assert "non atteint, en retard de" in html
-    assert "250 h réalisées sur 1000 h prévues (25 %)" in html
+    assert "250 h réalisées sur 1\xa0000 h prévues (25 %)" in html  # French grouping (issue 12)
     assert "Donnée de démonstration" in html
     assert "data-geometry=" in html
 

@@ -76,7 +76,8 @@ def test_login_page_is_french_and_has_csrf(client):
 
 def test_login_then_logout(client, demo):
     response = client.post("/comptes/connexion/", {"username": "agent.demo", "password": "demo"})
-    assert response.status_code == 302 and response["Location"] == "/carte/"
+    # The field agent lands on the report form (issue 12); the other roles on the map.
+    assert response.status_code == 302 and response["Location"] == "/signaler/"
     client.post("/comptes/deconnexion/")
     response = client.post("/comptes/connexion/", {"username": "agent.demo", "password": "x"})
     assert "Identifiant ou mot de passe incorrect" in response.content.decode()

@@ -169,8 +169,10 @@ def test_reassignment_needs_a_reason_and_notifies_the_new_acteur(users, reports,
     assert [m.to for m in mail.outbox] == [["proximite@oph-meuse.example"]]
     event = s.evenements.get(type=Evenement.Type.REASSIGNATION)
     assert event.commentaire == "Terrain OPH" and event.ancien_acteur.slug == "ville-proprete"
-    # No longer theirs: the Ville can still see it (made by... no: made by the agent) → gone
-    assert ville.get(f"/signalements/{s.uuid}/").status_code == 404
+    # No longer theirs (made by the agent): the Ville reads who took it and when (issue 12), no more.
+    response = ville.get(f"/signalements/{s.uuid}/")
+    assert response.status_code == 403 and f"Confié à {oph} le " in response.content.decode()
+    assert "Terrain OPH" not in response.content.decode()
     assert client_for(users["oph.demo"]).get(f"/signalements/{s.uuid}/").status_code == 200
 
 

@@ -11,19 +11,34 @@
   var filters = {};
   var started = false;
 
-  var STYLES = {
-    territoire: { color: "#1d3557", weight: 3, fill: false },
-    secteur: { color: "#6a4c93", weight: 1.5, dashArray: "6 4", fillOpacity: 0.06 },
-    resolus: { color: "#0b6e4f", weight: 2, fillColor: "#0b6e4f", fillOpacity: 0.12 },
-    equipement: { radius: 8, color: "#ffffff", weight: 2, fillColor: "#0b6e4f", fillOpacity: 1 },
-    chantier: { color: "#b5179e", weight: 3, fillOpacity: 0.25, radius: 9, fillColor: "#b5179e" },
-    signalement: { radius: 6, color: "#ffffff", weight: 1, fillColor: "#d62828", fillOpacity: 0.9 },
-    marche: { color: "#f77f00", weight: 4, dashArray: "2 6" },
-    friche: { color: "#8d6e63", weight: 2, fillOpacity: 0.3, radius: 9, fillColor: "#8d6e63" },
-    proposition: { radius: 7, color: "#ffffff", weight: 2, fillColor: "#5d4037", fillOpacity: 1,
-                   dashArray: "3 3" },
-  };
+  /* Each layer's style comes with its config (`style_def`, from commun.carte.STYLES: the
+   * same dict draws the page's legend). */
+  function baseStyle(layer) { return layer.config.style_def || {}; }
 
+  /* French display of values from the API: dates "25/11/2026" (and "à 14:05" for a
+   * moment), numbers with the French grouping ("30 230") and decimal comma. */
+  var ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?/;
+  function frValue(value) {
+    if (typeof value === "number") { return value.toLocaleString("fr-FR"); }
+    if (typeof value === "string") {
+      var m = ISO_DATE.exec(value);
+      if (m && value.length <= 32) {
+        if (!m[4]) { return m[3] + "/" + m[2] + "/" + m[1]; }
+        var d = new Date(value);
+        if (!isNaN(d.getTime())) {
+          return d.toLocaleDateString("fr-FR", { day: "2-digit", month: "2-digit", year: "numeric" })
+            + " à " + d.toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" });
+        }
+      }
+    }
+    return value;
+  }
+
+  /* Leaflet's controls in French, on every map drawn after this script. */
+  if (window.L && L.Control && L.Control.Zoom) {
+    L.Control.Zoom.prototype.options.zoomInTitle = "Zoomer";
+    L.Control.Zoom.prototype.options.zoomOutTitle = "Dézoomer";
+  }
   function status(message) {
     var box = document.getElementById("carte-statut");
     if (box) { box.textContent = message; }
@@ -81,7 +96,7 @@
       if (value !== null) {
         var line = el("div");
         line.appendChild(el("span", field[1] + " : ", { "class": "popup-label" }));
-        line.appendChild(el("span", value));
+        line.appendChild(el("span", frValue(value)));
         box.appendChild(line);
       }
     });
@@ -94,7 +109,7 @@
   }
 
   function styleFor(layer, feature) {
-    var base = Object.assign({}, STYLES[layer.config.style] || {});
+    var base = Object.assign({}, baseStyle(layer));
     var props = (feature && feature.properties) || {};
     var colorBy = layer.config.color_by;
     if (colorBy) {
@@ -115,11 +130,11 @@
       var text = layer.config.tooltip_template.replace(/\{([a-z_0-9]+)\}/g, function (_, name) {
         var v = props[name];
         if (v === undefined || v === null) { missing = true; return ""; }
-        return String(v);
+        return String(frValue(v));
       });
       return missing ? null : text;
     }
-    return layer.config.tooltip ? prop(props, layer.config.tooltip) : null;
+    return layer.config.tooltip ? frValue(prop(props, layer.config.tooltip)) : null;
   }
 
   function mappedFilters(layer) {
@@ -175,7 +190,7 @@
   }
 
   function tileStyle(layer) {
-    var base = STYLES[layer.config.style] || {};
+    var base = baseStyle(layer);
     var dense = !!(layer.config.tiles_params || {}).agregat;
     return function (props) {
       var n = props.nombre;
@@ -387,6 +402,20 @@
     return Promise.all([ready].concat(tiled));
   }
 
+  /* Permanent labels never cover each other: in layer order, a label that would overlap
+   * one already shown is faded out (its name stays in the popup and on hover). */
+  function declutter(map) {
+    var shown = [];
+    map.getContainer().querySelectorAll(".leaflet-tooltip.carte-etiquette").forEach(function (node) {
+      node.classList.remove("etiquette-masquee");
+      var r = node.getBoundingClientRect();
+      var hit = shown.some(function (o) {
+        return r.left < o.right && r.right > o.left && r.top < o.bottom && r.bottom > o.top;
+      });
+      if (hit) { node.classList.add("etiquette-masquee"); } else { shown.push(r); }
+    });
+  }
+
   window.Carte = {
     register: function (map, group, config) {
       registry.push({ map: map, group: group, config: config });
@@ -397,7 +426,10 @@
       window.Carte.map = map;
       var toggle = map.getContainer().querySelector(".leaflet-control-layers-toggle");
       if (toggle) { toggle.title = "Couches de la carte"; toggle.setAttribute("aria-label", "Couches de la carte"); }
+      var tidy = function () { window.requestAnimationFrame(function () { declutter(map); }); };
+      map.on("zoomend moveend overlayadd carte:layerloaded", tidy);
       loadAll(registry).then(function () {
+        tidy();
         map.getContainer().setAttribute("data-loaded", "true");
         if (!registry.some(function (l) { return l.error; })) { status(""); }
       });

@@ -42,6 +42,7 @@
   function setup(box) {
     var input = box.getAttribute("data-input") ? document.getElementById(box.getAttribute("data-input")) : null;
     var mode = box.getAttribute("data-mode") || "view";
+    Quartier.franciser();
     var map = L.map(box, { scrollWheelZoom: mode !== "view" });
     box._leafletMap = map;
     Quartier.fond(map, box);

@@ -35,12 +35,41 @@
     return map;
   }
 
+  /* Leaflet's controls in French; call before L.map() where a page builds its own map. */
+  function franciser() {
+    if (window.L && L.Control && L.Control.Zoom) {
+      L.Control.Zoom.prototype.options.zoomInTitle = "Zoomer";
+      L.Control.Zoom.prototype.options.zoomOutTitle = "Dézoomer";
+    }
+  }
+
   /* A Leaflet map on the territory, with the base map. */
   function carte(container, options, zoom) {
     var v = vue();
+    franciser();
     var map = L.map(container, options || {}).setView(v.center, zoom || v.zoom);
     return fond(map);
   }
 
-  window.Quartier = { el: el, vue: vue, fond: fond, carte: carte };
+  /* On a phone the navigation folds behind "Menu" (a button with aria-expanded; no hover).
+   * Without JavaScript the class "js" is missing and the navigation stays open. */
+  document.documentElement.classList.add("js");
+
+  function menu() {
+    var button = document.getElementById("menu-bouton");
+    var nav = document.getElementById("menu-principal");
+    if (!button || !nav) { return; }
+    function set(open) {
+      button.setAttribute("aria-expanded", String(open));
+      nav.classList.toggle("ouvert", open);
+    }
+    button.addEventListener("click", function () { set(button.getAttribute("aria-expanded") !== "true"); });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") { set(false); button.focus(); }
+    });
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", menu); } else { menu(); }
+
+  window.Quartier = { el: el, vue: vue, fond: fond, carte: carte, franciser: franciser };
 })();

@@ -30,6 +30,17 @@
     shown[feature.id] = p.miniature ? "photo" : "sans";
   }
 
+  /* French numbers: "1,5" (one decimal), and the noun after a count in the singular for 0 and 1. */
+  function decimal(value) {
+    return value.toLocaleString("fr-FR", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  }
+
+  function count(id, n) {
+    $(id).textContent = n.toLocaleString("fr-FR");
+    var noun = $(id).parentNode.querySelector("[data-un]");
+    noun.textContent = n > 1 ? noun.getAttribute("data-plusieurs") : noun.getAttribute("data-un");
+  }
+
   function renderGrid(grille) {
     var table = $("grille-direct");
     table.innerHTML = "";
@@ -47,14 +58,14 @@
       grille.forEach(function (e) {
         var line = e.criteres[i];
         total += line.n;
-        var td = el("td", line.n ? line.moyenne.toFixed(1) + " (" + line.n + ")" : "—",
+        var td = el("td", line.n ? decimal(line.moyenne) + " (" + line.n + ")" : "—",
                     { "class": line.n ? "note-moyenne niveau-" + Math.round(line.moyenne) : "" });
         tr.appendChild(td);
       });
       tbody.appendChild(tr);
     });
     table.appendChild(tbody);
-    $("nb-notes").textContent = String(total);
+    count("nb-notes", total);
   }
 
   function poll() {
@@ -72,9 +83,9 @@
             addAnnotation(f);
           }
         });
-        $("nb-annotations").textContent = String(features.length);
+        count("nb-annotations", features.length);
         $("nb-annotations").setAttribute("data-count", String(features.length));
-        $("nb-participants").textContent = String(json.participants);
+        count("nb-participants", json.participants);
         renderGrid(json.grille);
         $("direct-etat").textContent = "à jour à " + new Date().toLocaleTimeString("fr-FR");
       })

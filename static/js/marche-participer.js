@@ -308,6 +308,27 @@
     if (open) { panel.scrollIntoView({ block: "start" }); }
   }
 
+  /* The sending window (from shortly before the start to the end of the grace period),
+   * checked against the phone's clock: a page kept offline may have been drawn earlier. */
+  function sendingWindow() {
+    var now = Date.now();
+    var opens = Date.parse(root.getAttribute("data-envoi-ouvre-le"));
+    var closes = Date.parse(root.getAttribute("data-envoi-ferme-le"));
+    var open = !(now < opens || now > closes);
+    ["ouvrir-grille", "ouvrir-annotation"].forEach(function (id) { $(id).disabled = !open; });
+    var notice = $("envoi-refuse");
+    if (notice) { notice.hidden = open; }
+    if (!open && !notice) {
+      notice = el("p", now < opens
+        ? "La marche n'a pas encore commencé : annotations et notes ne sont pas encore acceptées."
+        : "La marche est close : l'envoi n'est plus possible.", { id: "envoi-refuse", "class": "erreur", role: "alert" });
+      root.insertBefore(notice, $("carte-participer"));
+    }
+    return open;
+  }
+  sendingWindow();
+  setInterval(sendingWindow, 60000);
+
   $("ouvrir-grille").addEventListener("click", function () { toggle("grille", $("grille").hidden); toggle("annotation", false); });
   $("ouvrir-annotation").addEventListener("click", function () { toggle("annotation", $("annotation").hidden); toggle("grille", false); });
   document.querySelectorAll("[data-forme]").forEach(function (b) {

@@ -11,10 +11,30 @@
   /* 1. Categories: a grid of large targets, then the sub-categories. */
   function categoryButton(slug, label, icon, onClick) {
     var button = el("button", null, { type: "button", "class": "tuile", "data-slug": slug, "aria-pressed": "false" });
-    if (icon) { button.appendChild(el("span", icon, { "class": "tuile-icone", "aria-hidden": "true" })); }
+    if (icon) { button.appendChild(svgIcon(slug)); }
     button.appendChild(el("span", label, { "class": "tuile-texte" }));
     button.addEventListener("click", onClick);
     return button;
+  }
+
+  /* The category's inline SVG symbol (templates/signalements/_icones.html), "autre" if none. */
+  var SVG = "http://www.w3.org/2000/svg";
+  function svgIcon(slug) {
+    var id = document.getElementById("icone-" + slug) ? "icone-" + slug : "icone-autre";
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("class", "tuile-icone");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var use = document.createElementNS(SVG, "use");
+    use.setAttribute("href", "#" + id);
+    svg.appendChild(use);
+    return svg;
+  }
+
+  /* The send button sticks to the bottom of the screen once the form can be sent. */
+  function updateReady() {
+    $("form-signaler").classList.toggle("pret", Boolean(state.categorie && state.position));
   }
 
   function press(container, slug) {
@@ -27,6 +47,7 @@
     state.categorie = slug;
     state.categorieNom = label;
     $("categorie-choisie").textContent = "Catégorie : " + label;
+    updateReady();
     checkDuplicates();
   }
 
@@ -34,7 +55,7 @@
     var grid = $("categories");
     var subGrid = $("sous-categories");
     categories.forEach(function (cat) {
-      grid.appendChild(categoryButton(cat.slug, cat.nom, cat.icone, function () {
+      grid.appendChild(categoryButton(cat.slug, cat.nom, true, function () {
         press(grid, cat.slug);
         subGrid.innerHTML = "";
         if (cat.sous.length) {
@@ -85,6 +106,7 @@
     $("gps-etat").textContent = state.manuel
       ? "Position corrigée à la main (" + lat.toFixed(5) + ", " + lon.toFixed(5) + ")"
       : "Position GPS : précision ± " + state.precision + " m";
+    updateReady();
     checkDuplicates();
   }
 
@@ -201,7 +223,9 @@
     $("photo-apercu").innerHTML = "";
     $("categorie-choisie").textContent = "";
     $("sous-categories").hidden = true;
+    $("sous-categories").innerHTML = "";
     $("deja-signale").hidden = true;
+    updateReady();
     document.querySelectorAll(".tuile").forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
     window.scrollTo(0, 0);
   }
@@ -217,6 +241,9 @@
     libelle: "Signalement",
     connexion: { etat: "reconnexion nécessaire", texte: "Se reconnecter", href: "/comptes/connexion/?next=/signaler/" },
     supprimer: true,
+    apres: function (items) {
+      document.dispatchEvent(new CustomEvent("outbox-change", { detail: { waiting: items.length } }));
+    },
   });
   Outbox.start();
 

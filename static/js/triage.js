@@ -1,6 +1,21 @@
 /* Map of the filtered reports on the triage page (clustered; text inserted as text). */
 (function () {
   "use strict";
+  /* Panels: the filters open on a wide screen; the bulk action opens when a row is checked. */
+  var filtres = document.getElementById("triage-filtres");
+  if (filtres && window.matchMedia("(min-width: 60rem)").matches) { filtres.open = true; }
+  var groupe = document.getElementById("triage-groupe");
+  function countChecked() {
+    var n = document.querySelectorAll(".triage-coche:checked").length;
+    var badge = document.getElementById("nb-coches");
+    badge.textContent = n + (n > 1 ? " cochés" : " coché");
+    badge.setAttribute("data-count", String(n));
+    if (n && !groupe.open) { groupe.open = true; }
+  }
+  if (groupe) {
+    document.querySelectorAll(".triage-coche").forEach(function (box) { box.addEventListener("change", countChecked); });
+  }
+
   var box = document.getElementById("carte-triage");
   if (!box) { return; }
   var map = Quartier.carte(box);
