@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commun.codes import display_code, new_code
+from commun.historique import suivi, suivre_liens
 from territoire.models import Acteur, Territoire
 
 SRID = settings.STORAGE_SRID
@@ -63,6 +64,7 @@ class ChantierQuerySet(models.QuerySet):
         return self.filter(type=Type.FRICHE)
 
 
+@suivi()
 class Chantier(models.Model):
     """An operation of the renewal programme."""
 
@@ -157,6 +159,7 @@ class Chantier(models.Model):
         return round(100 * self.heures_insertion_realisees / self.heures_insertion_prevues)
 
 
+@suivi()
 class Jalon(models.Model):
     """A milestone: planned date against actual date."""
 
@@ -197,6 +200,7 @@ def photo_path(instance, filename):
     return f"chantiers/{instance.chantier_id}/{filename}"
 
 
+@suivi()
 class PhotoChantier(models.Model):
     """A photo of an operation, re-encoded without metadata."""
 
@@ -218,6 +222,7 @@ class PhotoChantier(models.Model):
         return self.legende or f"Photo {self.pk}"
 
 
+@suivi()
 class AtelierFriche(models.Model):
     """A time when residents propose a reuse of a friche without an account (article 5's
     working group): the facilitator shows its code or QR code, on a screen or a poster in
@@ -262,6 +267,7 @@ def proposition_photo_path(instance, filename):
     return f"friches/{instance.friche_id}/{filename}"
 
 
+@suivi()
 class Proposition(models.Model):
     """A resident's proposal for the reuse of a friche, moderated before it is shown."""
 
@@ -309,3 +315,7 @@ class Proposition(models.Model):
 
     def __str__(self):
         return self.titre
+
+
+suivre_liens(Chantier.financeurs.through, "FinanceurChantier", "financeur d'un chantier",
+             "financeurs des chantiers")

@@ -1,6 +1,12 @@
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
-from .models import Courriel
+from .historique import describe
+from .models import Courriel, Modification
 
 
 @admin.register(Courriel)
@@ -15,3 +21,76 @@ class CourrielAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ModificationChangeList(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        # Names of users and related rows for the whole page at once (no query per row).
+        for event, row in zip(self.result_list, describe(list(self.result_list)), strict=True):
+            event._ligne = row
+
+
+@admin.register(Modification)
+class ModificationAdmin(admin.ModelAdmin):
+    """The audit trail of every tracked table (commun.historique), newest first; read only.
+    Each object's change page shows its own history under its form."""
+
+    list_display = ["quand", "action", "objet", "qui", "depuis"]
+    list_filter = ["pgh_label", "pgh_obj_model"]
+    list_per_page = 50
+    show_full_result_count = False
+    fields = ["quand", "action", "objet", "qui", "depuis", "changements"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return Modification.objects.order_by("-pgh_created_at", "-pgh_id")
+
+    def get_changelist(self, request, **kwargs):
+        return ModificationChangeList
+
+    def get_list_display_links(self, request, list_display):
+        return ["quand"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _row(self, obj):
+        cached = getattr(obj, "_ligne", None)
+        if cached is None:
+            cached = obj._ligne = describe([obj])[0]
+        return cached
+
+    @admin.display(description="quand", ordering="pgh_created_at")
+    def quand(self, obj):
+        return date_format(timezone.localtime(obj.pgh_created_at), "d/m/Y H:i:s")
+
+    @admin.display(description="action", ordering="pgh_label")
+    def action(self, obj):
+        return self._row(obj)["action"]
+
+    @admin.display(description="objet")
+    def objet(self, obj):
+        row = self._row(obj)
+        return f"{row['objet']} ({obj.pgh_obj_model} n° {obj.pgh_obj_id})"
+
+    @admin.display(description="par")
+    def qui(self, obj):
+        return self._row(obj)["qui"]
+
+    @admin.display(description="depuis")
+    def depuis(self, obj):
+        return self._row(obj)["depuis"] or "—"
+
+    @admin.display(description="changements")
+    def changements(self, obj):
+        return format_html_join(
+            mark_safe("<br>"), "{} : {} → {}", ((champ, avant or "—", apres or "—")
+                                              for champ, avant, apres in self._row(obj)["changements"]),
+        ) or "—"

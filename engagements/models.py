@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chantiers.models import Chantier
+from commun.historique import suivi
 from marches.models import Preconisation
 from signalements.models import Signalement
 from territoire.models import Acteur, Engagement
@@ -21,6 +22,7 @@ class Validation(models.TextChoices):
     REFUSEE = "refusee", _("Refusée")
 
 
+@suivi()
 class MiseAJour(models.Model):
     """A partner's (or the pilot's) update: status, note, next step, due date; the pilot
     validates it before it becomes the engagement's state."""
@@ -70,6 +72,7 @@ class Indicateur(models.TextChoices):
     PRECONISATIONS_REALISEES = "preconisations_realisees", _("Préconisations des marches réalisées")
 
 
+@suivi()
 class Preuve(models.Model):
     """Evidence of an engagement's progress: one object of another app, a figure or a link."""
 

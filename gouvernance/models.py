@@ -15,10 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chantiers.models import Chantier
+from commun.historique import suivi, suivre_liens
 from marches.models import Preconisation
 from territoire.models import Acteur, Engagement, Territoire
 
 
+@suivi()
 class Instance(models.Model):
     class Type(models.TextChoices):
         COMITE_PILOTAGE = "comite_pilotage", _("Comité de pilotage")
@@ -49,6 +51,7 @@ class Instance(models.Model):
         return reverse("instance-detail", args=[self.slug])
 
 
+@suivi()
 class Membre(models.Model):
     """A member: an acteur (represented by whoever it sends) or a named person."""
 
@@ -69,6 +72,7 @@ class Membre(models.Model):
         return str(self.acteur or self.personne)
 
 
+@suivi()
 class Reunion(models.Model):
     instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="reunions")
     titre = models.CharField(_("titre"), max_length=200)
@@ -95,6 +99,7 @@ class Reunion(models.Model):
         return self.debut > timezone.now()
 
 
+@suivi()
 class Decision(models.Model):
     """One line of a meeting's relevé de décisions (or a decision still to take)."""
 
@@ -119,6 +124,7 @@ class Decision(models.Model):
         return self.texte[:80]
 
 
+@suivi()
 class Action(models.Model):
     class Statut(models.TextChoices):
         A_FAIRE = "a_faire", _("À faire")
@@ -148,6 +154,7 @@ class Action(models.Model):
         return self.statut in (self.Statut.A_FAIRE, self.Statut.EN_COURS) and self.echeance < timezone.localdate()
 
 
+@suivi()
 class Saisine(models.Model):
     """A project submitted to the conseil citoyen for its opinion."""
 
@@ -176,6 +183,7 @@ class Saisine(models.Model):
         return self.chantier or self.preconisation
 
 
+@suivi()
 class Avis(models.Model):
     """The conseil citoyen's opinion on a chantier (a friche is one) or a préconisation,
     recorded by one of its members; public, signed by the conseil, not by the person."""
@@ -207,3 +215,11 @@ class Avis(models.Model):
 
     def __str__(self):
         return f"{self.get_sens_display()} — {self.texte[:60]}"
+
+
+suivre_liens(Instance.friches.through, "FricheSuivie", "friche suivie", "friches suivies")
+suivre_liens(Decision.engagements.through, "DecisionEngagement", "engagement d'une décision",
+             "engagements des décisions")
+suivre_liens(Decision.chantiers.through, "DecisionChantier", "chantier d'une décision", "chantiers des décisions")
+suivre_liens(Decision.preconisations.through, "DecisionPreconisation", "préconisation d'une décision",
+             "préconisations des décisions")

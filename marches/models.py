@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commun.codes import CODE_ALPHABET, CODE_LENGTH, display_code, new_code, normalize_code  # noqa: F401
+from commun.historique import suivi
 from territoire.models import Acteur, Territoire
 
 SRID = settings.STORAGE_SRID
@@ -48,6 +49,7 @@ class Moment(models.TextChoices):
     NUIT = "nuit", _("De nuit")
 
 
+@suivi()
 class MarcheExploratoire(models.Model):
     titre = models.CharField(_("titre"), max_length=200)
     territoire = models.ForeignKey(Territoire, verbose_name=_("territoire"), on_delete=models.PROTECT,
@@ -116,6 +118,7 @@ class MarcheExploratoire(models.Model):
         return display_code(self.code)
 
 
+@suivi()
 class Etape(models.Model):
     """A stop of the route, where the group fills the audit grid."""
 
@@ -246,6 +249,7 @@ class StatutPreconisation(models.TextChoices):
     REFUSEE = "refusee", _("Refusée")
 
 
+@suivi()
 class Preconisation(models.Model):
     """A recommendation: a place, a problem, a proposal, a responsible acteur, a follow-up."""
 
@@ -282,6 +286,7 @@ class Preconisation(models.Model):
                     and self.statut not in (StatutPreconisation.REALISEE, StatutPreconisation.REFUSEE))
 
 
+@suivi()
 class Reponse(models.Model):
     """An acteur's formal answer or update on a préconisation (the follow-up history)."""
 

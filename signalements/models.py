@@ -4,11 +4,13 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
+from commun.historique import suivi
 from territoire.models import Acteur, Secteur, Territoire
 
 SRID = settings.STORAGE_SRID
 
 
+@suivi()
 class Categorie(models.Model):
     """Two-level report category; the default acteur is the routing fallback."""
 
@@ -47,6 +49,7 @@ class Categorie(models.Model):
         return self.sensible or bool(self.parent_id and self.parent.sensible)
 
 
+@suivi()
 class RegleRoutage(models.Model):
     """Category × sector → acteur (FixMyStreet's category × body). No sector: any sector."""
 
