@@ -211,7 +211,7 @@ class PhotoChantier(models.Model):
     largeur = models.PositiveIntegerField(default=0)
     hauteur = models.PositiveIntegerField(default=0)
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    cree_le = models.DateTimeField(auto_now_add=True)
+    cree_le = models.DateTimeField(_("date de création"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("photo de chantier")
@@ -240,9 +240,10 @@ class AtelierFriche(models.Model):
     debut = models.DateTimeField(_("début"))
     fin = models.DateTimeField(_("fin"))
     code = models.CharField(_("code pour proposer"), max_length=12, unique=True, default=new_code)
-    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("créé par"),
+                                 on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="+")
-    cree_le = models.DateTimeField(auto_now_add=True)
+    cree_le = models.DateTimeField(_("date de création"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("atelier sur une friche")
@@ -317,5 +318,5 @@ class Proposition(models.Model):
         return self.titre
 
 
-suivre_liens(Chantier.financeurs.through, "FinanceurChantier", "financeur d'un chantier",
-             "financeurs des chantiers")
+FinanceurChantier = suivre_liens(Chantier.financeurs.through, "FinanceurChantier", "financeur d'un chantier",
+                                 "financeurs des chantiers")

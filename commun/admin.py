@@ -4,9 +4,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from .historique import describe
-from .models import Courriel, Modification
+from .models import Courriel, JetonApi, Modification, Rappel
+from .widgets import json_lisible
 
 
 @admin.register(Courriel)
@@ -17,7 +20,18 @@ class CourrielAdmin(admin.ModelAdmin):
     list_display = ["sujet", "cree_le", "envoye_le", "tentatives", "derniere_erreur"]
     list_filter = [("envoye_le", admin.EmptyFieldListFilter)]
     search_fields = ["sujet", "destinataires"]
-    readonly_fields = ["destinataires", "sujet", "corps", "cree_le", "envoye_le", "tentatives", "derniere_erreur"]
+    date_hierarchy = "cree_le"
+    fields = ["liste_destinataires", "sujet", "corps", "liste_entetes", "cree_le", "envoye_le", "tentatives",
+              "derniere_erreur"]
+    readonly_fields = fields
+
+    @admin.display(description="destinataires")
+    def liste_destinataires(self, obj):
+        return ", ".join(obj.destinataires or []) or "—"
+
+    @admin.display(description="en-têtes")
+    def liste_entetes(self, obj):
+        return json_lisible(obj.entetes)
 
     def has_add_permission(self, request):
         return False
@@ -94,3 +108,34 @@ class ModificationAdmin(admin.ModelAdmin):
             mark_safe("<br>"), "{} : {} → {}", ((champ, avant or "—", apres or "—")
                                               for champ, avant, apres in self._row(obj)["changements"]),
         ) or "—"
+
+
+@admin.register(Rappel)
+class RappelAdmin(admin.ModelAdmin):
+    """Reminders and alerts already sent once (their keys): read only."""
+
+    list_display = ["cle", "cree_le"]
+    search_fields = ["cle"]
+    date_hierarchy = "cree_le"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# API tokens: the admin never shows a whole key (list, title, messages), only its first
+# characters; a token is created for a user and its key read once by that user.
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(JetonApi)
+class JetonApiAdmin(TokenAdmin):
+    list_display = ["prefixe", "user", "created"]
+    fields = ["user"]
+    autocomplete_fields = ["user"]
+
+    @admin.display(description="clé (début)")
+    def prefixe(self, obj):
+        return obj.prefixe

@@ -17,6 +17,7 @@ the admin (each change page, and the "Journal des modifications").
 import json
 
 import pghistory
+import pgtrigger
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.gis.db import models as gis_models
@@ -41,24 +42,48 @@ TEXTE_MAX = 200
 NAME_FIELDS = ("nom", "titre", "libelle", "question", "numero", "username", "name", "legende", "proposition")
 
 
-def suivi(exclude=(), **options):
+def _update_condition(model, fields):
+    """Fire on an update only when a recorded column changed. Geometries are compared as
+    bytes: a restore (pg_restore, empty search_path) cannot resolve PostGIS's `=` in a
+    trigger's WHEN clause, and Django's default condition compares them with it."""
+    parts = []
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.name not in fields:
+            continue
+        column = field.column.replace('"', '""')
+        if isinstance(field, gis_models.GeometryField):
+            parts.append(f'OLD."{column}"::bytea IS DISTINCT FROM NEW."{column}"::bytea')
+        else:
+            parts.append(f'OLD."{column}" IS DISTINCT FROM NEW."{column}"')
+    return pgtrigger.Condition(" OR ".join(parts))
+
+
+def suivi(exclude=(), fields=None, **options):
     """Class decorator: a trigger records every creation, modification and deletion.
 
     Fields set on every save (`auto_now`) are left out, so a save that changes nothing
     else records nothing."""
 
     def wrap(model):
-        skipped = [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+        skipped = [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)] + list(exclude)
+        recorded = fields or [f.name for f in model._meta.concrete_fields if f.name not in skipped]
         pghistory.track(
             pghistory.InsertEvent(CREATION),
-            pghistory.UpdateEvent(MODIFICATION),
+            pghistory.UpdateEvent(MODIFICATION, condition=_update_condition(model, recorded)),
             pghistory.DeleteEvent(SUPPRESSION),
-            exclude=[*skipped, *exclude] or None,
+            fields=fields,
+            exclude=None if fields else (skipped or None),
             **options,
         )(model)
         return model
 
     return wrap
+
+
+def _link_str(self):
+    ends = [f"{f.verbose_name} n° {getattr(self, f.attname)}" for f in self._meta.concrete_fields
+            if f.is_relation]
+    return " ↔ ".join(ends)
 
 
 def suivre_liens(links, name, verbose_name, verbose_name_plural=None, app_label=None):
@@ -70,7 +95,7 @@ def suivre_liens(links, name, verbose_name, verbose_name_plural=None, app_label=
     if links._meta.auto_created:
         meta = type("Meta", (), {"proxy": True, "app_label": app_label, "verbose_name": verbose_name,
                                  "verbose_name_plural": verbose_name_plural or verbose_name})
-        links = type(name, (links,), {"Meta": meta, "__module__": links.__module__})
+        links = type(name, (links,), {"Meta": meta, "__module__": links.__module__, "__str__": _link_str})
     pghistory.track(
         pghistory.InsertEvent(AJOUT),
         pghistory.DeleteEvent(RETRAIT),

@@ -4,6 +4,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pghistory.models import MiddlewareEvents
+from rest_framework.authtoken.models import TokenProxy
 
 from .historique import suivi, suivre_liens
 
@@ -128,3 +129,20 @@ class Modification(MiddlewareEvents):
 
     def __str__(self):
         return f"{self.pgh_label} · {self.pgh_obj_model} n° {self.pgh_obj_id}"
+
+
+class JetonApi(TokenProxy):
+    """An API token as the admin shows it: never its whole key (the list shows its first
+    characters, enough to recognise it in a log)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("jeton d'API")
+        verbose_name_plural = _("jetons d'API")
+
+    @property
+    def prefixe(self):
+        return f"{self.key[:6]}…" if self.key else "—"
+
+    def __str__(self):
+        return f"jeton de {self.user} ({self.prefixe})"

@@ -77,11 +77,13 @@ class Preuve(models.Model):
     """Evidence of an engagement's progress: one object of another app, a figure or a link."""
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="preuves")
-    mise_a_jour = models.ForeignKey(MiseAJour, on_delete=models.CASCADE, null=True, blank=True,
+    mise_a_jour = models.ForeignKey(MiseAJour, verbose_name=_("mise à jour"),
+                                    on_delete=models.CASCADE, null=True, blank=True,
                                     related_name="preuves")
     chantier = models.ForeignKey(Chantier, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     signalement = models.ForeignKey(Signalement, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    preconisation = models.ForeignKey(Preconisation, on_delete=models.CASCADE, null=True, blank=True,
+    preconisation = models.ForeignKey(Preconisation, verbose_name=_("préconisation"),
+                                      on_delete=models.CASCADE, null=True, blank=True,
                                       related_name="+")
     indicateur = models.CharField(_("indicateur"), max_length=30, choices=Indicateur.choices, blank=True)
     lien = models.URLField(_("lien"), blank=True)

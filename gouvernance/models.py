@@ -108,12 +108,13 @@ class Decision(models.Model):
         PRISE = "prise", _("Prise")
         AJOURNEE = "ajournee", _("Ajournée")
 
-    reunion = models.ForeignKey(Reunion, on_delete=models.CASCADE, related_name="decisions")
+    reunion = models.ForeignKey(Reunion, verbose_name=_("réunion"), on_delete=models.CASCADE, related_name="decisions")
     texte = models.TextField(_("décision"), max_length=3000)
     statut = models.CharField(_("statut"), max_length=10, choices=Statut.choices, default=Statut.PRISE)
     engagements = models.ManyToManyField(Engagement, blank=True, related_name="decisions")
     chantiers = models.ManyToManyField(Chantier, blank=True, related_name="decisions")
-    preconisations = models.ManyToManyField(Preconisation, blank=True, related_name="decisions")
+    preconisations = models.ManyToManyField(Preconisation, verbose_name=_("préconisations"),
+                                            blank=True, related_name="decisions")
 
     class Meta:
         verbose_name = _("décision")
@@ -159,13 +160,15 @@ class Saisine(models.Model):
     """A project submitted to the conseil citoyen for its opinion."""
 
     chantier = models.ForeignKey(Chantier, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    preconisation = models.ForeignKey(Preconisation, on_delete=models.CASCADE, null=True, blank=True,
+    preconisation = models.ForeignKey(Preconisation, verbose_name=_("préconisation"),
+                                      on_delete=models.CASCADE, null=True, blank=True,
                                       related_name="+")
     question = models.TextField(_("question posée"), max_length=2000)
     date_limite = models.DateField(_("avis attendu avant le"))
-    demandee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+    demandee_par = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("demandée par"),
+                                     on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+")
-    cree_le = models.DateTimeField(auto_now_add=True)
+    cree_le = models.DateTimeField(_("date de création"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("saisine du conseil citoyen")
@@ -196,7 +199,8 @@ class Avis(models.Model):
 
     saisine = models.ForeignKey(Saisine, on_delete=models.SET_NULL, null=True, blank=True, related_name="avis")
     chantier = models.ForeignKey(Chantier, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    preconisation = models.ForeignKey(Preconisation, on_delete=models.CASCADE, null=True, blank=True,
+    preconisation = models.ForeignKey(Preconisation, verbose_name=_("préconisation"),
+                                      on_delete=models.CASCADE, null=True, blank=True,
                                       related_name="+")
     sens = models.CharField(_("sens de l'avis"), max_length=12, choices=Sens.choices)
     texte = models.TextField(_("avis"), max_length=4000)
@@ -217,9 +221,11 @@ class Avis(models.Model):
         return f"{self.get_sens_display()} — {self.texte[:60]}"
 
 
-suivre_liens(Instance.friches.through, "FricheSuivie", "friche suivie", "friches suivies")
-suivre_liens(Decision.engagements.through, "DecisionEngagement", "engagement d'une décision",
-             "engagements des décisions")
-suivre_liens(Decision.chantiers.through, "DecisionChantier", "chantier d'une décision", "chantiers des décisions")
-suivre_liens(Decision.preconisations.through, "DecisionPreconisation", "préconisation d'une décision",
-             "préconisations des décisions")
+FricheSuivie = suivre_liens(Instance.friches.through, "FricheSuivie", "friche suivie", "friches suivies")
+DecisionEngagement = suivre_liens(Decision.engagements.through, "DecisionEngagement", "engagement d'une décision",
+                                  "engagements des décisions")
+DecisionChantier = suivre_liens(Decision.chantiers.through, "DecisionChantier", "chantier d'une décision",
+                                "chantiers des décisions")
+DecisionPreconisation = suivre_liens(Decision.preconisations.through, "DecisionPreconisation",
+                                     "préconisation d'une décision",
+                                     "préconisations des décisions")

@@ -191,6 +191,6 @@ class Engagement(models.Model):
 
 
 # Who belongs to which acteur decides what a service sees: each link is in the audit trail.
-suivre_liens(Acteur.membres.through, "MembreActeur", "membre d'un acteur", "membres des acteurs")
-suivre_liens(Engagement.acteurs.through, "ActeurEngagement", "acteur d'un engagement",
-             "acteurs des engagements")
+MembreActeur = suivre_liens(Acteur.membres.through, "MembreActeur", "membre d'un acteur", "membres des acteurs")
+ActeurEngagement = suivre_liens(Engagement.acteurs.through, "ActeurEngagement", "acteur d'un engagement",
+                                "acteurs des engagements")
