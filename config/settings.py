@@ -299,6 +299,7 @@ RETENTION = {
         "courriels_envoyes": 90,  # after sending
         "connexions": 30,  # login attempts, expired sessions
         "comptes_inactifs": 1095,  # since the last login
+        "historique": 365,  # the audit trail: who changed what (commun.historique)
     }.items()
 }
 

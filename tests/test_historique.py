@@ -145,3 +145,23 @@ def test_categories_and_routing_changes_are_recorded_and_shown_in_the_admin(demo
     detail = admin.get(f"/admin/commun/modification/signalements.CategorieEvent:{event.pk}/change/")
     assert detail.status_code == 200
     assert "délai" in detail.content.decode().lower() and "5 → 3" in detail.content.decode()
+
+
+def test_the_history_is_purged_past_its_term(demo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from pghistory.models import Context
+
+    from commun.retention import PURGES
+
+    purge = PURGES["historique"]
+    assert purge.days == 365
+    ChantierFactory(maitre_ouvrage=Acteur.objects.get(slug="ville"))
+    assert purge.forget(purge.cutoff(), dry_run=False) == 0  # nothing is a year old
+    later = timezone.now() + timedelta(days=366)
+    counted = purge.forget(purge.cutoff(later), dry_run=True)
+    assert counted > 0 and ChantierEvent.objects.exists()
+    assert purge.forget(purge.cutoff(later), dry_run=False) == counted
+    assert not ChantierEvent.objects.exists() and not CategorieEvent.objects.exists()
+    assert not Context.objects.filter(created_at__lt=later).exists()
