@@ -4,10 +4,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from pghistory.core import event_models
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
-from .historique import describe
+from .historique import ACTIONS, describe
 from .models import Courriel, JetonApi, Modification, Rappel
 from .widgets import json_lisible
 
@@ -37,6 +38,31 @@ class CourrielAdmin(admin.ModelAdmin):
         return False
 
 
+class ActionFilter(admin.SimpleListFilter):
+    title = "action"
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return list(ACTIONS.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(pgh_label=self.value()) if self.value() in ACTIONS else queryset
+
+
+class ObjetFilter(admin.SimpleListFilter):
+    title = "type d'objet"
+    parameter_name = "objet"
+
+    def lookups(self, request, model_admin):
+        tracked = {m.pgh_tracked_model for m in event_models()}
+        return sorted(((m._meta.label, str(m._meta.verbose_name).capitalize()) for m in tracked),
+                      key=lambda item: item[1])
+
+    def queryset(self, request, queryset):
+        labels = {m.pgh_tracked_model._meta.label for m in event_models()}
+        return queryset.filter(pgh_obj_model=self.value()) if self.value() in labels else queryset
+
+
 class ModificationChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
@@ -51,7 +77,7 @@ class ModificationAdmin(admin.ModelAdmin):
     Each object's change page shows its own history under its form."""
 
     list_display = ["quand", "action", "objet", "qui", "depuis"]
-    list_filter = ["pgh_label", "pgh_obj_model"]
+    list_filter = [ActionFilter, ObjetFilter]
     list_per_page = 50
     show_full_result_count = False
     fields = ["quand", "action", "objet", "qui", "depuis", "changements"]

@@ -108,11 +108,20 @@ def suivre_liens(links, name, verbose_name, verbose_name_plural=None, app_label=
 def events_about(obj, limit=LIMITE):
     """The latest events of the object itself and of the rows that point to it (a
     chantier's milestones and funders, a user's groups), newest first."""
+    from pghistory.core import event_models
     from pghistory.models import MiddlewareEvents
 
-    return list(
-        MiddlewareEvents.objects.references(obj).order_by("-pgh_created_at", "-pgh_id")[:limit]
-    )
+    events = MiddlewareEvents.objects.references(obj)
+    concrete = type(obj)._meta.concrete_model
+    if concrete is get_user_model():
+        # An account's history is its roles: its flags, groups, permissions and acteurs;
+        # not every row it authored.
+        events = events.across(*[
+            m for m in event_models()
+            if m.pgh_tracked_model._meta.concrete_model is concrete
+            or m.pgh_tracked_model._meta.concrete_model._meta.auto_created
+        ])
+    return list(events.order_by("-pgh_created_at", "-pgh_id")[:limit])
 
 
 def _field_by_column(model):
@@ -198,11 +207,14 @@ def _tracked_model(event):
         return None
 
 
-def _object_name(model, data):
+def _object_name(model, data, names):
     for key in NAME_FIELDS:
         if data.get(key):
             return _shorten(data[key])
-    return f"n° {data.get('id', '?')}"
+    # No name of its own (a member of an instance): the rows it links, by their names.
+    linked = [_format(f, data.get(f.column), names) for f in model._meta.concrete_fields
+              if isinstance(f, models.ForeignKey) and data.get(f.column) is not None][:2]
+    return " · ".join(linked) or f"n° {data.get('id', '?')}"
 
 
 def describe(events):
@@ -229,15 +241,15 @@ def describe(events):
             rows.append(row)
             continue
         by_column = _field_by_column(model)
-        is_link = model._meta.auto_created
+        is_link = model._meta.concrete_model._meta.auto_created  # a many-to-many table (its proxy)
         if is_link:
             # A many-to-many link: "Ajout : <acteur> ↔ <user>"
             parts = [_format(f, data.get(f.column), names)
                      for f in by_column.values() if isinstance(f, models.ForeignKey)]
-            row["objet"] = " ↔ ".join(parts)
+            row["objet"] = f"{model._meta.verbose_name} : {' ↔ '.join(parts)}"
             rows.append(row)
             continue
-        row["objet"] = f"{model._meta.verbose_name} « {_object_name(model, data)} »"
+        row["objet"] = f"{model._meta.verbose_name} « {_object_name(model, data, names)} »"
         if event.pgh_label == MODIFICATION and event.pgh_diff:
             for column, (before, after) in event.pgh_diff.items():
                 field = by_column.get(column)

@@ -3,7 +3,7 @@ protocol signed on 12 February 2020 (its signatories and instances), from the se
 document; figures of other apps come as sections (commun.fiches), marked "démonstration"
 where they are invented."""
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import render
 
 from commun.fiches import sections
@@ -38,12 +38,13 @@ INSTANCES = [
 def territory_page(request):
     territoire = principal_territoire()
     engagements = Engagement.objects.aggregate(total=Count("id"))["total"]
-    equipements = Equipement.objects.aggregate(total=Count("id"))["total"]
+    equipements = Equipement.objects.aggregate(total=Count("id"), inventes=Count("id", filter=Q(demonstration=True)))
     return render(request, "territoire/territoire.html", {
         "territoire": territoire,
         "signataires": SIGNATAIRES,
         "instances": INSTANCES,
         "nb_engagements": engagements,
-        "nb_equipements": equipements,
+        "nb_equipements": equipements["total"],
+        "equipements_demo": bool(equipements["inventes"]),
         "sections": sections(request, territoire) if territoire else [],
     })

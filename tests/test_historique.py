@@ -137,7 +137,7 @@ def test_categories_and_routing_changes_are_recorded_and_shown_in_the_admin(demo
     labels = list(CategorieEvent.objects.filter(pgh_obj_id=pk).order_by("pgh_id")
                   .values_list("pgh_label", "delai_jours"))
     assert labels == [("creation", 5), ("modification", 3), ("suppression", 3)]
-    journal = admin.get("/admin/commun/modification/?pgh_obj_model=signalements.Categorie")
+    journal = admin.get("/admin/commun/modification/?objet=signalements.Categorie")
     assert journal.status_code == 200
     text = journal.content.decode()
     assert "catégorie « Tags »" in text and "Suppression" in text and "Modification" in text
