@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Who and from which request: attached to every change a trigger records (also for
     # token-authenticated API calls, whose user is set later by DRF).
-    "pghistory.middleware.HistoryMiddleware",
+    "commun.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout answer.
