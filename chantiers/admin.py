@@ -39,4 +39,8 @@ class PropositionAdmin(MapAdmin):
 @admin.register(AtelierFriche)
 class AtelierFricheAdmin(admin.ModelAdmin):
     list_display = ["titre", "friche", "debut", "fin", "code"]
+    list_filter = ["friche"]
+    search_fields = ["titre", "lieu", "code"]
+    date_hierarchy = "debut"
     readonly_fields = ["code", "cree_par"]
+    list_select_related = ["friche"]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commun.codes import display_code, new_code
+from commun.historique import suivi, suivre_liens
 from territoire.models import Acteur, Territoire
 
 SRID = settings.STORAGE_SRID
@@ -63,6 +64,7 @@ class ChantierQuerySet(models.QuerySet):
         return self.filter(type=Type.FRICHE)
 
 
+@suivi()
 class Chantier(models.Model):
     """An operation of the renewal programme."""
 
@@ -157,6 +159,7 @@ class Chantier(models.Model):
         return round(100 * self.heures_insertion_realisees / self.heures_insertion_prevues)
 
 
+@suivi()
 class Jalon(models.Model):
     """A milestone: planned date against actual date."""
 
@@ -197,6 +200,7 @@ def photo_path(instance, filename):
     return f"chantiers/{instance.chantier_id}/{filename}"
 
 
+@suivi()
 class PhotoChantier(models.Model):
     """A photo of an operation, re-encoded without metadata."""
 
@@ -207,7 +211,7 @@ class PhotoChantier(models.Model):
     largeur = models.PositiveIntegerField(default=0)
     hauteur = models.PositiveIntegerField(default=0)
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    cree_le = models.DateTimeField(auto_now_add=True)
+    cree_le = models.DateTimeField(_("date de création"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("photo de chantier")
@@ -218,6 +222,7 @@ class PhotoChantier(models.Model):
         return self.legende or f"Photo {self.pk}"
 
 
+@suivi()
 class AtelierFriche(models.Model):
     """A time when residents propose a reuse of a friche without an account (article 5's
     working group): the facilitator shows its code or QR code, on a screen or a poster in
@@ -235,9 +240,10 @@ class AtelierFriche(models.Model):
     debut = models.DateTimeField(_("début"))
     fin = models.DateTimeField(_("fin"))
     code = models.CharField(_("code pour proposer"), max_length=12, unique=True, default=new_code)
-    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("créé par"),
+                                 on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="+")
-    cree_le = models.DateTimeField(auto_now_add=True)
+    cree_le = models.DateTimeField(_("date de création"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("atelier sur une friche")
@@ -262,6 +268,7 @@ def proposition_photo_path(instance, filename):
     return f"friches/{instance.friche_id}/{filename}"
 
 
+@suivi()
 class Proposition(models.Model):
     """A resident's proposal for the reuse of a friche, moderated before it is shown."""
 
@@ -309,3 +316,7 @@ class Proposition(models.Model):
 
     def __str__(self):
         return self.titre
+
+
+FinanceurChantier = suivre_liens(Chantier.financeurs.through, "FinanceurChantier", "financeur d'un chantier",
+                                 "financeurs des chantiers")

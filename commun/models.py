@@ -1,7 +1,12 @@
+from django.contrib.auth.models import Group, User
 from django.core.mail import EmailMessage
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from pghistory.models import MiddlewareEvents
+from rest_framework.authtoken.models import TokenProxy
+
+from .historique import suivi, suivre_liens
 
 
 class Courriel(models.Model):
@@ -86,3 +91,76 @@ class CompteurEchecs(models.Model):
 
     def __str__(self):
         return f"{self.cle} #{self.fenetre} : {self.nombre}"
+
+
+# Users' roles: the account's flags (not its password nor its identity) and its groups
+# ("pilote", "agent") are in the audit trail; the acteurs' members in territoire. The auth
+# tables belong to Django, so their triggers hang on proxies of this app (its migrations).
+class Compte(User):
+    class Meta:
+        proxy = True
+        verbose_name = _("compte")
+        verbose_name_plural = _("comptes")
+
+
+class Groupe(Group):
+    class Meta:
+        proxy = True
+        verbose_name = _("groupe")
+        verbose_name_plural = _("groupes")
+
+
+class CompteGroupe(User.groups.through):
+    class Meta:
+        proxy = True
+        verbose_name = _("appartenance à un groupe")
+        verbose_name_plural = _("appartenances aux groupes")
+
+
+class ComptePermission(User.user_permissions.through):
+    class Meta:
+        proxy = True
+        verbose_name = _("permission d'un compte")
+        verbose_name_plural = _("permissions des comptes")
+
+
+class GroupePermission(Group.permissions.through):
+    class Meta:
+        proxy = True
+        verbose_name = _("permission d'un groupe")
+        verbose_name_plural = _("permissions des groupes")
+
+
+suivi(fields=["username", "is_active", "is_staff", "is_superuser"], model_name="CompteEvent")(Compte)
+suivi(model_name="GroupeEvent")(Groupe)
+suivre_liens(CompteGroupe, "CompteGroupe", "appartenance à un groupe")
+suivre_liens(ComptePermission, "ComptePermission", "permission d'un compte")
+suivre_liens(GroupePermission, "GroupePermission", "permission d'un groupe")
+
+class Modification(MiddlewareEvents):
+    """Every tracked change, of every table, for the admin's "Journal des modifications"."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("modification")
+        verbose_name_plural = _("journal des modifications")
+
+    def __str__(self):
+        return f"{self.pgh_label} · {self.pgh_obj_model} n° {self.pgh_obj_id}"
+
+
+class JetonApi(TokenProxy):
+    """An API token as the admin shows it: never its whole key (the list shows its first
+    characters, enough to recognise it in a log)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("jeton d'API")
+        verbose_name_plural = _("jetons d'API")
+
+    @property
+    def prefixe(self):
+        return f"{self.key[:6]}…" if self.key else "—"
+
+    def __str__(self):
+        return f"jeton de {self.user} ({self.prefixe})"

@@ -67,6 +67,21 @@ def apply(queryset, dry_run, **changes):
 
 # --- What the kernel keeps about people: stored e-mails, login attempts, accounts --------
 
+def forget_old_history(cutoff, dry_run):
+    """The audit trail (commun.historique) past its term: its copies of rows name accounts
+    (authors, members) after the rows themselves forgot them. Then the request contexts
+    (user, path) no event points to any more."""
+    from pghistory.core import event_models
+    from pghistory.models import Context
+
+    count = 0
+    for model in event_models():
+        count += apply(model.objects.filter(pgh_created_at__lt=cutoff), dry_run)
+    if not dry_run:
+        Context.objects.filter(created_at__lt=cutoff).delete()  # events hold no constraint on it
+    return count
+
+
 def forget_sent_emails(cutoff, dry_run):
     return apply(Courriel.objects.filter(envoye_le__lt=cutoff), dry_run)
 
@@ -103,4 +118,5 @@ KERNEL_PURGES = [
     Purge("courriels_envoyes", "Courriels envoyés (destinataires, textes)", forget_sent_emails),
     Purge("connexions", "Tentatives de connexion et sessions expirées", forget_login_attempts),
     Purge("comptes_inactifs", "Comptes inactifs (nom, e-mail)", forget_inactive_accounts),
+    Purge("historique", "Historique des modifications (qui a changé quoi)", forget_old_history),
 ]

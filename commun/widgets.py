@@ -17,3 +17,14 @@ class LocalOSMWidget(OSMWidget):
 
 class MapAdmin(admin.GISModelAdmin):
     gis_widget = LocalOSMWidget
+
+
+def json_lisible(value):
+    """A JSON value shown to a person in the admin: indented, read only, never a textarea."""
+    import json
+
+    from django.utils.html import format_html
+
+    if value in (None, "", [], {}):
+        return "—"
+    return format_html('<pre class="json-lisible">{}</pre>', json.dumps(value, indent=2, ensure_ascii=False))

@@ -53,6 +53,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "procrastinate.contrib.django",
     "axes",
+    # The audit trail: PostgreSQL triggers copy every change of the tracked tables
+    # (commun.historique), with the user and the request's path from the middleware.
+    "pgtrigger",
+    "pghistory",
     # The kernel, then the domain apps in the order they depend on each other, then the
     # pages that combine them (see ARCHITECTURE.md).
     "commun",
@@ -84,6 +88,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who and from which request: attached to every change a trigger records (also for
+    # token-authenticated API calls, whose user is set later by DRF).
+    "commun.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout answer.
@@ -96,6 +103,11 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Only writing requests carry the audit context (a GET writes nothing tracked; its queries
+# stay untouched). Triggers are created by the migrations, not on each migrate.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+PGHISTORY_INSTALL_CONTEXT_FUNC_ON_MIGRATE = False
 
 ROOT_URLCONF = "config.urls"
 # A form sent without its CSRF token (an expired page): a French page that says what to do.
@@ -303,6 +315,7 @@ RETENTION = {
         "courriels_envoyes": 90,  # after sending
         "connexions": 30,  # login attempts, expired sessions
         "comptes_inactifs": 1095,  # since the last login
+        "historique": 365,  # the audit trail: who changed what (commun.historique)
     }.items()
 }
 

@@ -67,6 +67,7 @@ urlpatterns = [
     path("", include("gouvernance.urls")),
     path("", include("revue.urls")),
     path("", include("agenda.urls")),
+    path("", include("territoire.urls")),
 ]
 
 handler400 = "commun.errors.handler400"

@@ -13,6 +13,9 @@ class PreuveInline(admin.TabularInline):
 class MiseAJourAdmin(admin.ModelAdmin):
     list_display = ["engagement", "date", "statut", "validation", "acteur", "auteur"]
     list_filter = ["validation", "statut", "engagement__axe"]
+    search_fields = ["note", "prochaine_etape", "engagement__texte"]
+    date_hierarchy = "date"
+    list_select_related = ["engagement", "acteur", "auteur"]
     raw_id_fields = ["engagement"]
     readonly_fields = ["auteur", "valide_par", "valide_le", "cree_le"]
     inlines = [PreuveInline]

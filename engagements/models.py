@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chantiers.models import Chantier
+from commun.historique import suivi
 from marches.models import Preconisation
 from signalements.models import Signalement
 from territoire.models import Acteur, Engagement
@@ -21,6 +22,7 @@ class Validation(models.TextChoices):
     REFUSEE = "refusee", _("Refusée")
 
 
+@suivi()
 class MiseAJour(models.Model):
     """A partner's (or the pilot's) update: status, note, next step, due date; the pilot
     validates it before it becomes the engagement's state."""
@@ -70,15 +72,18 @@ class Indicateur(models.TextChoices):
     PRECONISATIONS_REALISEES = "preconisations_realisees", _("Préconisations des marches réalisées")
 
 
+@suivi()
 class Preuve(models.Model):
     """Evidence of an engagement's progress: one object of another app, a figure or a link."""
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="preuves")
-    mise_a_jour = models.ForeignKey(MiseAJour, on_delete=models.CASCADE, null=True, blank=True,
+    mise_a_jour = models.ForeignKey(MiseAJour, verbose_name=_("mise à jour"),
+                                    on_delete=models.CASCADE, null=True, blank=True,
                                     related_name="preuves")
     chantier = models.ForeignKey(Chantier, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     signalement = models.ForeignKey(Signalement, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    preconisation = models.ForeignKey(Preconisation, on_delete=models.CASCADE, null=True, blank=True,
+    preconisation = models.ForeignKey(Preconisation, verbose_name=_("préconisation"),
+                                      on_delete=models.CASCADE, null=True, blank=True,
                                       related_name="+")
     indicateur = models.CharField(_("indicateur"), max_length=30, choices=Indicateur.choices, blank=True)
     lien = models.URLField(_("lien"), blank=True)

@@ -15,10 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chantiers.models import Chantier
+from commun.historique import suivi, suivre_liens
 from marches.models import Preconisation
 from territoire.models import Acteur, Engagement, Territoire
 
 
+@suivi()
 class Instance(models.Model):
     class Type(models.TextChoices):
         COMITE_PILOTAGE = "comite_pilotage", _("Comité de pilotage")
@@ -49,6 +51,7 @@ class Instance(models.Model):
         return reverse("instance-detail", args=[self.slug])
 
 
+@suivi()
 class Membre(models.Model):
     """A member: an acteur (represented by whoever it sends) or a named person."""
 
@@ -69,6 +72,7 @@ class Membre(models.Model):
         return str(self.acteur or self.personne)
 
 
+@suivi()
 class Reunion(models.Model):
     instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="reunions")
     titre = models.CharField(_("titre"), max_length=200)
@@ -95,6 +99,7 @@ class Reunion(models.Model):
         return self.debut > timezone.now()
 
 
+@suivi()
 class Decision(models.Model):
     """One line of a meeting's relevé de décisions (or a decision still to take)."""
 
@@ -103,12 +108,13 @@ class Decision(models.Model):
         PRISE = "prise", _("Prise")
         AJOURNEE = "ajournee", _("Ajournée")
 
-    reunion = models.ForeignKey(Reunion, on_delete=models.CASCADE, related_name="decisions")
+    reunion = models.ForeignKey(Reunion, verbose_name=_("réunion"), on_delete=models.CASCADE, related_name="decisions")
     texte = models.TextField(_("décision"), max_length=3000)
     statut = models.CharField(_("statut"), max_length=10, choices=Statut.choices, default=Statut.PRISE)
     engagements = models.ManyToManyField(Engagement, blank=True, related_name="decisions")
     chantiers = models.ManyToManyField(Chantier, blank=True, related_name="decisions")
-    preconisations = models.ManyToManyField(Preconisation, blank=True, related_name="decisions")
+    preconisations = models.ManyToManyField(Preconisation, verbose_name=_("préconisations"),
+                                            blank=True, related_name="decisions")
 
     class Meta:
         verbose_name = _("décision")
@@ -119,6 +125,7 @@ class Decision(models.Model):
         return self.texte[:80]
 
 
+@suivi()
 class Action(models.Model):
     class Statut(models.TextChoices):
         A_FAIRE = "a_faire", _("À faire")
@@ -148,17 +155,20 @@ class Action(models.Model):
         return self.statut in (self.Statut.A_FAIRE, self.Statut.EN_COURS) and self.echeance < timezone.localdate()
 
 
+@suivi()
 class Saisine(models.Model):
     """A project submitted to the conseil citoyen for its opinion."""
 
     chantier = models.ForeignKey(Chantier, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    preconisation = models.ForeignKey(Preconisation, on_delete=models.CASCADE, null=True, blank=True,
+    preconisation = models.ForeignKey(Preconisation, verbose_name=_("préconisation"),
+                                      on_delete=models.CASCADE, null=True, blank=True,
                                       related_name="+")
     question = models.TextField(_("question posée"), max_length=2000)
     date_limite = models.DateField(_("avis attendu avant le"))
-    demandee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+    demandee_par = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("demandée par"),
+                                     on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+")
-    cree_le = models.DateTimeField(auto_now_add=True)
+    cree_le = models.DateTimeField(_("date de création"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("saisine du conseil citoyen")
@@ -176,6 +186,7 @@ class Saisine(models.Model):
         return self.chantier or self.preconisation
 
 
+@suivi()
 class Avis(models.Model):
     """The conseil citoyen's opinion on a chantier (a friche is one) or a préconisation,
     recorded by one of its members; public, signed by the conseil, not by the person."""
@@ -188,7 +199,8 @@ class Avis(models.Model):
 
     saisine = models.ForeignKey(Saisine, on_delete=models.SET_NULL, null=True, blank=True, related_name="avis")
     chantier = models.ForeignKey(Chantier, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    preconisation = models.ForeignKey(Preconisation, on_delete=models.CASCADE, null=True, blank=True,
+    preconisation = models.ForeignKey(Preconisation, verbose_name=_("préconisation"),
+                                      on_delete=models.CASCADE, null=True, blank=True,
                                       related_name="+")
     sens = models.CharField(_("sens de l'avis"), max_length=12, choices=Sens.choices)
     texte = models.TextField(_("avis"), max_length=4000)
@@ -207,3 +219,13 @@ class Avis(models.Model):
 
     def __str__(self):
         return f"{self.get_sens_display()} — {self.texte[:60]}"
+
+
+FricheSuivie = suivre_liens(Instance.friches.through, "FricheSuivie", "friche suivie", "friches suivies")
+DecisionEngagement = suivre_liens(Decision.engagements.through, "DecisionEngagement", "engagement d'une décision",
+                                  "engagements des décisions")
+DecisionChantier = suivre_liens(Decision.chantiers.through, "DecisionChantier", "chantier d'une décision",
+                                "chantiers des décisions")
+DecisionPreconisation = suivre_liens(Decision.preconisations.through, "DecisionPreconisation",
+                                     "préconisation d'une décision",
+                                     "préconisations des décisions")

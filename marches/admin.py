@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from commun.widgets import MapAdmin
+from commun.widgets import MapAdmin, json_lisible
 
 from .models import Annotation, Etape, MarcheExploratoire, Participant, Preconisation, Reponse
 
@@ -16,13 +16,24 @@ class MarcheAdmin(MapAdmin):
     list_display = ["titre", "debut", "moment", "organisateur", "code"]
     list_filter = ["moment", "organisateur"]
     search_fields = ["titre", "theme", "code"]
+    date_hierarchy = "debut"
+    list_select_related = ["organisateur"]
     inlines = [EtapeInline]
+    # The audit grid is JSON: shown indented and read only (it is set when the walk is planned).
+    exclude = ["criteres"]
+    readonly_fields = ["grille"]
+
+    @admin.display(description="grille d'audit")
+    def grille(self, obj):
+        return json_lisible(obj.criteres if obj else None)
 
 
 @admin.register(Etape)
 class EtapeAdmin(MapAdmin):
     list_display = ["nom", "marche", "ordre"]
     list_filter = ["marche"]
+    search_fields = ["nom"]
+    list_select_related = ["marche"]
 
 
 @admin.register(Participant)
@@ -36,8 +47,10 @@ class ParticipantAdmin(admin.ModelAdmin):
 
 @admin.register(Annotation)
 class AnnotationAdmin(MapAdmin):
-    list_display = ["uuid", "marche", "etape", "critere", "cree_le"]
+    list_display = ["__str__", "marche", "etape", "critere", "cree_le"]
     list_filter = ["marche"]
+    search_fields = ["texte", "uuid"]
+    list_select_related = ["marche", "etape"]
     readonly_fields = ["uuid", "empreinte", "photo_empreinte", "participant"]
 
 
@@ -50,4 +63,6 @@ class ReponseInline(admin.TabularInline):
 class PreconisationAdmin(MapAdmin):
     list_display = ["proposition", "marche", "acteur", "priorite", "echeance", "statut"]
     list_filter = ["marche", "acteur", "statut", "priorite"]
+    search_fields = ["proposition", "probleme"]
+    list_select_related = ["marche", "acteur"]
     inlines = [ReponseInline]

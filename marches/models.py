@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commun.codes import CODE_ALPHABET, CODE_LENGTH, display_code, new_code, normalize_code  # noqa: F401
+from commun.historique import suivi
 from territoire.models import Acteur, Territoire
 
 SRID = settings.STORAGE_SRID
@@ -48,6 +49,7 @@ class Moment(models.TextChoices):
     NUIT = "nuit", _("De nuit")
 
 
+@suivi()
 class MarcheExploratoire(models.Model):
     titre = models.CharField(_("titre"), max_length=200)
     territoire = models.ForeignKey(Territoire, verbose_name=_("territoire"), on_delete=models.PROTECT,
@@ -65,10 +67,11 @@ class MarcheExploratoire(models.Model):
     criteres = models.JSONField(_("grille d'audit"), default=criteres_defaut,
                                 help_text=_("Liste de {slug, nom} ; chaque critère est noté de 0 à 3."))
     code = models.CharField(_("code pour rejoindre"), max_length=12, unique=True, default=new_code)
-    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("créé par"),
+                                 on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="+")
-    cree_le = models.DateTimeField(auto_now_add=True)
-    mis_a_jour_le = models.DateTimeField(auto_now=True)
+    cree_le = models.DateTimeField(_("date de création"), auto_now_add=True)
+    mis_a_jour_le = models.DateTimeField(_("dernière modification"), auto_now=True)
 
     class Meta:
         verbose_name = _("marche exploratoire")
@@ -139,6 +142,7 @@ class MarcheExploratoire(models.Model):
         return display_code(self.code)
 
 
+@suivi()
 class Etape(models.Model):
     """A stop of the route, where the group fills the audit grid."""
 
@@ -198,7 +202,7 @@ class Score(models.Model):
     replayed submission always finds the row it created.
     """
 
-    uuid = models.UUIDField(unique=True)
+    uuid = models.UUIDField(_("identifiant (UUID)"), unique=True)
     marche = models.ForeignKey(MarcheExploratoire, on_delete=models.CASCADE, related_name="scores")
     etape = models.ForeignKey(Etape, on_delete=models.CASCADE, related_name="scores")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="scores")
@@ -207,7 +211,7 @@ class Score(models.Model):
     commentaire = models.TextField(_("commentaire"), blank=True, max_length=1000)
     actif = models.BooleanField(default=True)
     empreinte = models.CharField(max_length=64, editable=False)
-    cree_le = models.DateTimeField(auto_now_add=True)
+    cree_le = models.DateTimeField(_("date de création"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("note")
@@ -219,11 +223,14 @@ class Score(models.Model):
                                     name="un_score_actif_par_critere"),
         ]
 
+    def __str__(self):
+        return f"note {self.valeur}/3 · {self.critere}"
+
 
 class Annotation(models.Model):
     """What a participant saw: a point, line or polygon, a text, a photo, a criterion."""
 
-    uuid = models.UUIDField(unique=True)
+    uuid = models.UUIDField(_("identifiant (UUID)"), unique=True)
     marche = models.ForeignKey(MarcheExploratoire, on_delete=models.CASCADE, related_name="annotations")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="annotations")
     etape = models.ForeignKey(Etape, verbose_name=_("étape"), on_delete=models.SET_NULL, null=True, blank=True,
@@ -240,7 +247,7 @@ class Annotation(models.Model):
     signalement = models.ForeignKey("signalements.Signalement", verbose_name=_("signalement créé"),
                                     on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     empreinte = models.CharField(max_length=64, editable=False)
-    cree_le = models.DateTimeField(auto_now_add=True, db_index=True)
+    cree_le = models.DateTimeField(_("date de création"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("annotation")
@@ -269,6 +276,7 @@ class StatutPreconisation(models.TextChoices):
     REFUSEE = "refusee", _("Refusée")
 
 
+@suivi()
 class Preconisation(models.Model):
     """A recommendation: a place, a problem, a proposal, a responsible acteur, a follow-up."""
 
@@ -286,10 +294,11 @@ class Preconisation(models.Model):
     echeance = models.DateField(_("échéance"), null=True, blank=True)
     statut = models.CharField(_("statut"), max_length=10, choices=StatutPreconisation.choices,
                               default=StatutPreconisation.PROPOSEE, db_index=True)
-    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("créé par"),
+                                 on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="+")
-    cree_le = models.DateTimeField(auto_now_add=True)
-    mis_a_jour_le = models.DateTimeField(auto_now=True)
+    cree_le = models.DateTimeField(_("date de création"), auto_now_add=True)
+    mis_a_jour_le = models.DateTimeField(_("dernière modification"), auto_now=True)
 
     class Meta:
         verbose_name = _("préconisation")
@@ -305,19 +314,25 @@ class Preconisation(models.Model):
                     and self.statut not in (StatutPreconisation.REALISEE, StatutPreconisation.REFUSEE))
 
 
+@suivi()
 class Reponse(models.Model):
     """An acteur's formal answer or update on a préconisation (the follow-up history)."""
 
-    preconisation = models.ForeignKey(Preconisation, on_delete=models.CASCADE, related_name="reponses")
+    preconisation = models.ForeignKey(Preconisation, verbose_name=_("préconisation"),
+                                      on_delete=models.CASCADE, related_name="reponses")
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                related_name="+")
     acteur = models.ForeignKey(Acteur, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     ancien_statut = models.CharField(max_length=10, choices=StatutPreconisation.choices, blank=True)
     statut = models.CharField(max_length=10, choices=StatutPreconisation.choices)
     texte = models.TextField(_("réponse"), max_length=3000)
-    cree_le = models.DateTimeField(auto_now_add=True)
+    cree_le = models.DateTimeField(_("date de création"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("réponse")
         verbose_name_plural = _("réponses")
         ordering = ["cree_le", "id"]
+
+    def __str__(self):
+        texte = self.texte if len(self.texte) <= 60 else self.texte[:59] + "…"
+        return f"{self.get_statut_display()} : {texte}"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from commun.widgets import MapAdmin
+from commun.widgets import MapAdmin, json_lisible
 
 from .models import Abonnement, Categorie, Evenement, Photo, RegleRoutage, Signalement
 
@@ -71,14 +71,21 @@ class SignalementAdmin(MapAdmin):
     search_fields = ["uuid", "description"]
     date_hierarchy = "cree_le"
     list_select_related = ["categorie__parent", "acteur", "secteur"]
-    readonly_fields = ["uuid", "cree_le", "mis_a_jour_le", "empreinte", "auteur", "source"]
+    readonly_fields = ["uuid", "cree_le", "mis_a_jour_le", "empreinte", "auteur", "source", "photos_annoncees"]
+    exclude = ["photos_attendues"]
     raw_id_fields = ["doublon_de"]
     inlines = [PhotoInline, EvenementInline]
+
+    @admin.display(description="photos annoncées")
+    def photos_annoncees(self, obj):
+        return json_lisible(obj.photos_attendues if obj else None)
 
 
 @admin.register(Abonnement)
 class AbonnementAdmin(admin.ModelAdmin):
     list_display = ["nom", "utilisateur", "secteur", "frequence", "actif"]
     list_filter = ["frequence", "actif"]
+    search_fields = ["nom", "utilisateur__username"]
     raw_id_fields = ["utilisateur"]
+    list_select_related = ["utilisateur", "secteur"]
     exclude = ["zone"]

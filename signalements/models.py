@@ -2,13 +2,16 @@ import uuid
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from commun.historique import suivi
 from territoire.models import Acteur, Secteur, Territoire
 
 SRID = settings.STORAGE_SRID
 
 
+@suivi()
 class Categorie(models.Model):
     """Two-level report category; the default acteur is the routing fallback."""
 
@@ -47,10 +50,12 @@ class Categorie(models.Model):
         return self.sensible or bool(self.parent_id and self.parent.sensible)
 
 
+@suivi()
 class RegleRoutage(models.Model):
     """Category × sector → acteur (FixMyStreet's category × body). No sector: any sector."""
 
-    categorie = models.ForeignKey(Categorie, on_delete=models.CASCADE, related_name="regles")
+    categorie = models.ForeignKey(Categorie, verbose_name=_("catégorie"),
+                                  on_delete=models.CASCADE, related_name="regles")
     secteur = models.ForeignKey(
         Secteur, on_delete=models.CASCADE, null=True, blank=True, related_name="regles",
         help_text=_("Vide : s'applique à tous les secteurs."),
@@ -109,7 +114,8 @@ class Signalement(models.Model):
     secteur = models.ForeignKey(
         Secteur, on_delete=models.SET_NULL, null=True, blank=True, related_name="signalements"
     )
-    categorie = models.ForeignKey(Categorie, on_delete=models.PROTECT, related_name="signalements")
+    categorie = models.ForeignKey(Categorie, verbose_name=_("catégorie"),
+                                  on_delete=models.PROTECT, related_name="signalements")
     description = models.TextField(_("description"), blank=True, max_length=1000)
     precision_m = models.FloatField(_("précision GPS (m)"), null=True, blank=True)
     observe_le = models.DateTimeField(_("observé le"))
@@ -172,7 +178,7 @@ class Signalement(models.Model):
 class Photo(models.Model):
     """A photo, re-encoded without metadata; its EXIF position is kept apart."""
 
-    uuid = models.UUIDField(unique=True)
+    uuid = models.UUIDField(_("identifiant (UUID)"), unique=True)
     signalement = models.ForeignKey(Signalement, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(upload_to="signalements/")
     miniature = models.ImageField(upload_to="signalements/")
@@ -182,7 +188,7 @@ class Photo(models.Model):
     exif_geom = models.PointField(_("position EXIF"), srid=SRID, null=True, blank=True)
     exif_distance_m = models.FloatField(_("écart EXIF (m)"), null=True, blank=True)
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    cree_le = models.DateTimeField(auto_now_add=True)
+    cree_le = models.DateTimeField(_("date de création"), auto_now_add=True)
 
     EXIF_FAR_M = 100
 
@@ -190,6 +196,9 @@ class Photo(models.Model):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
         ordering = ["cree_le"]
+
+    def __str__(self):
+        return f"photo {str(self.uuid)[:8]} ({self.largeur} × {self.hauteur} px)"
 
     @property
     def exif_loin(self):
@@ -212,7 +221,7 @@ class Evenement(models.Model):
     signalement = models.ForeignKey(Signalement, on_delete=models.CASCADE, related_name="evenements")
     type = models.CharField(max_length=15, choices=Type.choices)
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    cree_le = models.DateTimeField(auto_now_add=True, db_index=True)
+    cree_le = models.DateTimeField(_("date de création"), auto_now_add=True, db_index=True)
     ancien_statut = models.CharField(max_length=12, choices=Statut.choices, blank=True)
     nouveau_statut = models.CharField(max_length=12, choices=Statut.choices, blank=True)
     ancien_acteur = models.ForeignKey(Acteur, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -230,6 +239,10 @@ class Evenement(models.Model):
                 name="une_confirmation_par_personne",
             )
         ]
+
+    def __str__(self):
+        quand = timezone.localtime(self.cree_le).strftime("%d/%m/%Y %H:%M") if self.cree_le else "à venir"
+        return f"{self.get_type_display()} — {quand}"
 
 
 class Abonnement(models.Model):
@@ -273,8 +286,8 @@ class Alerte(models.Model):
     abonnement = models.ForeignKey(Abonnement, on_delete=models.CASCADE, related_name="alertes")
     signalement = models.ForeignKey(Signalement, on_delete=models.CASCADE, related_name="+")
     type = models.CharField(max_length=8, choices=Type.choices)
-    detectee_le = models.DateTimeField(auto_now_add=True)
-    envoyee_le = models.DateTimeField(null=True, blank=True)
+    detectee_le = models.DateTimeField(_("détectée le"), auto_now_add=True)
+    envoyee_le = models.DateTimeField(_("envoyée le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("alerte")
@@ -282,3 +295,6 @@ class Alerte(models.Model):
         constraints = [models.UniqueConstraint(fields=["abonnement", "signalement", "type"], name="alerte_unique")]
         indexes = [models.Index(fields=["abonnement"], condition=models.Q(envoyee_le__isnull=True),
                                 name="alerte_a_envoyer")]
+
+    def __str__(self):
+        return f"alerte « {self.get_type_display()} » (signalement n° {self.signalement_id})"

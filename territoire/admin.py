@@ -23,6 +23,8 @@ class TerritoireAdmin(MapAdmin):
 class SecteurAdmin(MapAdmin):
     list_display = ["nom", "territoire", "demonstration"]
     list_filter = ["territoire"]
+    search_fields = ["nom"]
+    list_select_related = ["territoire"]
     prepopulated_fields = {"slug": ["nom"]}
 
 
@@ -33,6 +35,7 @@ class ActeurAdmin(admin.ModelAdmin):
     search_fields = ["nom", "sigle", "email"]
     prepopulated_fields = {"slug": ["nom"]}
     filter_horizontal = ["membres"]
+    list_select_related = ["parent"]
 
 
 @admin.register(Equipement)
@@ -40,6 +43,7 @@ class EquipementAdmin(MapAdmin):
     list_display = ["nom", "type", "adresse", "gestionnaire", "demonstration"]
     list_filter = ["type", "territoire"]
     search_fields = ["nom", "adresse"]
+    list_select_related = ["gestionnaire"]
 
 
 @admin.register(Engagement)

@@ -3,9 +3,12 @@ from django.contrib.gis.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from commun.historique import suivi, suivre_liens
+
 SRID = settings.STORAGE_SRID
 
 
+@suivi()
 class Territoire(models.Model):
     """A QPV: its official code, name, commune and perimeter."""
 
@@ -37,6 +40,7 @@ class Territoire(models.Model):
         return self.source or "Périmètre officiel"
 
 
+@suivi()
 class Secteur(models.Model):
     """A GUSP sector inside a territory (the unit of day-to-day management)."""
 
@@ -58,6 +62,7 @@ class Secteur(models.Model):
         return self.nom
 
 
+@suivi()
 class Acteur(models.Model):
     """A signatory or a service; routed reports go to its e-mail address."""
 
@@ -107,6 +112,7 @@ class Acteur(models.Model):
         return self.sigle or self.nom
 
 
+@suivi()
 class Equipement(models.Model):
     """An existing facility of the neighbourhood."""
 
@@ -135,6 +141,7 @@ class Equipement(models.Model):
         return self.nom
 
 
+@suivi()
 class Engagement(models.Model):
     """An action line of article 4 of the protocol, with its follow-up."""
 
@@ -181,3 +188,9 @@ class Engagement(models.Model):
     @property
     def en_retard(self):
         return bool(self.echeance and self.echeance < timezone.localdate() and self.statut != self.Statut.REALISE)
+
+
+# Who belongs to which acteur decides what a service sees: each link is in the audit trail.
+MembreActeur = suivre_liens(Acteur.membres.through, "MembreActeur", "membre d'un acteur", "membres des acteurs")
+ActeurEngagement = suivre_liens(Engagement.acteurs.through, "ActeurEngagement", "acteur d'un engagement",
+                                "acteurs des engagements")
