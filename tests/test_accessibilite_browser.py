@@ -38,7 +38,8 @@ def test_public_pages_pass_axe(browser, live_server, users, profile):
 
     chantiers_demo.load()
     late = Chantier.objects.filter(jalons__date_reelle__isnull=True).first()
-    context, page, _ = new_page(browser, live_server, profile)
+    # axe-core is injected as an inline script, which the pages' CSP refuses (test_csp_browser.py).
+    context, page, _ = new_page(browser, live_server, profile, bypass_csp=True)
     problems = {}
     for url in ["/carte/", "/comptes/connexion/", "/chantiers/", f"/chantiers/{late.pk}/", "/marches/rejoindre/"]:
         page.goto(url)
@@ -61,7 +62,7 @@ def test_professional_pages_pass_axe(browser, live_server, users, profile):
     report = create_signalement(auteur=users["agent.demo"], point=Point(5.17, 48.778, srid=4326),
                                 categorie=Categorie.objects.get(slug="depots-sauvage"),
                                 observe_le=timezone.now() - timedelta(hours=1))
-    context, page, _ = new_page(browser, live_server, profile, service_workers="block",
+    context, page, _ = new_page(browser, live_server, profile, service_workers="block", bypass_csp=True,
                                 geolocation={"latitude": 48.778, "longitude": 5.17}, permissions=["geolocation"])
     login(page, "pilote.demo", "demo")
     problems = {}
