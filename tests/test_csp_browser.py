@@ -209,7 +209,8 @@ def open_pages(browser, live_server, names, all_urls, found, headers, user=None,
     context, page, watch = new_page(browser, live_server, DESKTOP, service_workers="block")
     context.add_init_script(VIOLATIONS)
     page.on("console", lambda msg: "Content Security Policy" in msg.text
-            and not any(u in msg.text for u in EXPECTED_BLOCKED) and found.append(f"{page.url}: console: {msg.text[:200]}"))
+            and not any(u in msg.text for u in EXPECTED_BLOCKED)
+            and found.append(f"{page.url}: console: {msg.text[:200]}"))
     if user:
         login(page, user, "demo")
     if before:
