@@ -3,7 +3,8 @@ Retry-After) of commun's middleware, not a mocked answer. The report waits on th
 the banner says so, and it is sent exactly once when the server answers again."""
 
 import pytest
-from django.db import connection
+from django.conf import settings
+from django.db import connection, connections
 
 from signalements.models import Signalement
 from tests.browser import PHONE, login, new_page
@@ -12,7 +13,25 @@ from tests.test_signaler_browser import IN_QPV, choose_category
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_report_sent_during_a_503_waits_and_arrives_once(browser, live_server, users):
+def settings_dicts():
+    return {id(d): d for d in (connection.settings_dict, connections.settings["default"],
+                               settings.DATABASES["default"])}.values()
+
+
+@pytest.fixture
+def connection_per_request():
+    """The live server answers a keep-alive connection in one thread, which keeps its
+    database connection for CONN_MAX_AGE: with 0, each request connects anew, as a
+    gunicorn worker does once its connection is broken."""
+    saved = [(d, d.get("CONN_MAX_AGE")) for d in settings_dicts()]
+    for d, _ in saved:
+        d["CONN_MAX_AGE"] = 0
+    yield
+    for d, value in saved:
+        d["CONN_MAX_AGE"] = value
+
+
+def test_a_report_sent_during_a_503_waits_and_arrives_once(browser, live_server, users, connection_per_request):
     context, page, watch = new_page(browser, live_server, PHONE, geolocation=IN_QPV,
                                     permissions=["geolocation"], service_workers="block")
     login(page, "agent.demo", "demo")
@@ -23,10 +42,12 @@ def test_a_report_sent_during_a_503_waits_and_arrives_once(browser, live_server,
             and answers.append((r.status, r.headers.get("retry-after"))))
 
     # The database becomes unreachable for every new connection, the live server's
-    # request threads included (they share this settings dict and connect per request).
-    saved = dict(connection.settings_dict)
+    # request threads included (they connect per request, from the handler's settings).
+    dicts = settings_dicts()
+    saved = [(d, dict(d)) for d in dicts]
     connection.close()
-    connection.settings_dict["HOST"], connection.settings_dict["PORT"] = "127.0.0.1", "1"
+    for d in dicts:
+        d["HOST"], d["PORT"] = "127.0.0.1", "1"
     try:
         choose_category(page, "eclairage", "eclairage-eteint")
         page.fill("#description", "Lampadaire éteint pendant la panne")
@@ -41,7 +62,8 @@ def test_a_report_sent_during_a_503_waits_and_arrives_once(browser, live_server,
         page.wait_for_function("() => document.querySelector('#outbox-count').dataset.count === '1'")
     finally:
         connection.close()
-        connection.settings_dict.update(saved)
+        for d, values in saved:
+            d.update(values)
     assert answers and all(status == 503 and retry == "30" for status, retry in answers), answers
     assert len(answers) >= 2
     assert Signalement.objects.count() == 0
