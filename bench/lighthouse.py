@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.charge import build_database  # noqa: E402
-from bench.run_all import BASE_DB, PORT, environment, start_server  # noqa: E402
+from bench.run_all import BASE_DB, PORT, environment, manage, start_server  # noqa: E402
 
 LIGHTHOUSE = ROOT / "node_modules" / "lighthouse" / "cli" / "index.js"
 CHROMIUM = "/usr/bin/chromium"
@@ -127,6 +127,7 @@ def main():
     threading.Thread(target=tiles.serve_forever, daemon=True).start()
     out_dir = ROOT / "bench" / "out"
     out_dir.mkdir(exist_ok=True)
+    manage(env, "collectstatic", "--no-input", "-v0")  # the pages' current assets, hashed and compressed
     server = start_server(env, args.workers)
     results = {}
     try:
