@@ -19,7 +19,9 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import threading
+import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -32,6 +34,7 @@ from bench.run_all import BASE_DB, PORT, environment, manage, start_server  # no
 LIGHTHOUSE = ROOT / "node_modules" / "lighthouse" / "cli" / "index.js"
 CHROMIUM = "/usr/bin/chromium"
 TILES_PORT = int(os.environ.get("BENCH_TILES_PORT", "8193"))
+DEBUG_PORT = int(os.environ.get("BENCH_CHROMIUM_PORT", "9231"))
 
 
 def blank_tile():
@@ -90,13 +93,44 @@ def session_cookie(path, fields, get_first):
     return "; ".join(f"{k}={v}" for k, v in cookies.items()), response.headers["Location"]
 
 
-def run_lighthouse(name, url, cookie, out):
+class Chromium:
+    """Debian's Chromium, started once with a debugging port that Lighthouse drives; the
+    session cookie is put in its cookie jar, so the page's own fetch() calls carry it too
+    (Lighthouse's --extra-headers reach the document but not the API calls)."""
+
+    def __init__(self, profile_dir):
+        self.process = subprocess.Popen(
+            [CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+             "--disable-background-networking", "--disable-component-update", "--no-first-run",
+             f"--remote-debugging-port={DEBUG_PORT}", f"--user-data-dir={profile_dir}", "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", DEBUG_PORT, timeout=1).request("GET", "/json/version")
+                break
+            except OSError:
+                time.sleep(0.1)
+
+    def set_cookies(self, cookie):
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as pw:
+            browser = pw.chromium.connect_over_cdp(f"http://127.0.0.1:{DEBUG_PORT}")
+            context = browser.contexts[0]
+            context.clear_cookies()
+            if cookie:
+                context.add_cookies([{"name": k, "value": v, "url": f"http://127.0.0.1:{PORT}/"}
+                                     for k, v in (part.split("=", 1) for part in cookie.split("; "))])
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def run_lighthouse(chromium, url, cookie, out):
+    chromium.set_cookies(cookie)
     command = ["node", str(LIGHTHOUSE), url, "--output=json", f"--output-path={out}", "--quiet",
-               "--only-categories=performance,accessibility,best-practices",
-               "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage "
-               "--disable-background-networking --disable-component-update --no-first-run"]
-    if cookie:
-        command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
+               "--only-categories=performance,accessibility,best-practices", f"--port={DEBUG_PORT}"]
     subprocess.run(command, cwd=ROOT, env={**os.environ, "CHROME_PATH": CHROMIUM}, check=True)
     report = json.loads(out.read_text())
     cats = report["categories"]
@@ -130,6 +164,8 @@ def main():
     manage(env, "collectstatic", "--no-input", "-v0")  # the pages' current assets, hashed and compressed
     server = start_server(env, args.workers)
     results = {}
+    profile = tempfile.TemporaryDirectory(prefix="lighthouse-")
+    chromium = Chromium(profile.name)
     try:
         cookies = {None: None}
         cookies["agent"], _ = session_cookie("/comptes/connexion/", {"username": "agent.demo", "password": "demo"},
@@ -142,7 +178,7 @@ def main():
         for name in args.pages.split(","):
             path, who = PAGES[name]
             path = path or walk
-            results[name] = run_lighthouse(name, f"http://127.0.0.1:{PORT}{path}", cookies[who],
+            results[name] = run_lighthouse(chromium, f"http://127.0.0.1:{PORT}{path}", cookies[who],
                                            out_dir / f"lighthouse-{name}.json")
             r = results[name]
             print(f"{name:<18} {path:<28} performance {r['performance']:>3} · accessibilité {r['accessibilite']:>3} "
@@ -152,6 +188,8 @@ def main():
             if r["echecs"]:
                 print(f"{'':<18} à revoir : {', '.join(r['echecs'])}", flush=True)
     finally:
+        chromium.stop()
+        profile.cleanup()
         server.terminate()
         server.wait(timeout=30)
         tiles.shutdown()
