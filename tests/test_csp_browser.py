@@ -278,3 +278,23 @@ def test_service_worker_keeps_working_under_the_policy(browser, live_server, use
     page.wait_for_selector("#envoyer")
     assert page.evaluate("window.__csp") == []
     context.close()
+
+
+def test_admin_map_widget_starts_from_its_json_options(browser, live_server, users):
+    """The admin's OpenLayers widget runs from js/carte-admin.js (Django's template has an
+    inline script): the map is drawn around the chantier's geometry, with no violation."""
+    from chantiers import demo as chantiers_demo
+    from chantiers.models import Chantier
+
+    chantiers_demo.load()
+    chantier = Chantier.objects.order_by("pk").first()
+    context, page, watch = new_page(browser, live_server, DESKTOP)
+    context.add_init_script(VIOLATIONS)
+    login(page, "pilote.demo", "demo")
+    page.goto(f"/admin/chantiers/chantier/{chantier.pk}/change/")
+    page.wait_for_selector(".dj_map .ol-viewport canvas", timeout=15000)
+    assert page.evaluate("() => Object.keys(window).filter(k => k.startsWith('geodjango_')).length") >= 1
+    assert page.evaluate("() => window.geodjango_geom.featureCollection.getLength()") == 1
+    assert page.evaluate("window.__csp") == []
+    assert [e for e in watch.errors if "Failed to load resource" not in e] == []
+    context.close()
