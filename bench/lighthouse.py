@@ -131,7 +131,12 @@ def run_lighthouse(chromium, url, cookie, out):
     chromium.set_cookies(cookie)
     command = ["node", str(LIGHTHOUSE), url, "--output=json", f"--output-path={out}", "--quiet",
                "--only-categories=performance,accessibility,best-practices", f"--port={DEBUG_PORT}"]
-    subprocess.run(command, cwd=ROOT, env={**os.environ, "CHROME_PATH": CHROMIUM}, check=True)
+    for attempt in (1, 2, 3):  # Lighthouse sometimes loses the trace (NO_NAVSTART): run it again
+        done = subprocess.run(command, cwd=ROOT, env={**os.environ, "CHROME_PATH": CHROMIUM})
+        if done.returncode == 0:
+            break
+        if attempt == 3:
+            raise SystemExit(f"Lighthouse a échoué trois fois sur {url}")
     report = json.loads(out.read_text())
     cats = report["categories"]
     audits = report["audits"]
