@@ -1,5 +1,6 @@
 import re
 
+from csp.middleware import CSPMiddleware as BaseCSPMiddleware
 from django.db import connection
 from django.http import HttpResponse
 from pghistory.middleware import HistoryMiddleware as BaseHistoryMiddleware
@@ -35,3 +36,17 @@ class HistoryMiddleware(BaseHistoryMiddleware):
         if self.UNTRACKED.match(request.path):
             return self.get_response(request)
         return super().__call__(request)
+
+
+class CSPMiddleware(BaseCSPMiddleware):
+    """django-csp's header, with a nonce in the policy of every HTML answer.
+
+    django-csp adds `'nonce-…'` only when a template asked for `request.csp_nonce`; every
+    HTML page gets one here, so that a script tag given the nonce later (or an error page)
+    never meets a policy without it. A nonce costs 16 random bytes.
+    """
+
+    def process_response(self, request, response):
+        if response.get("Content-Type", "").startswith("text/html") and hasattr(request, "csp_nonce"):
+            str(request.csp_nonce)
+        return super().process_response(request, response)

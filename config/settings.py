@@ -5,10 +5,12 @@ DEBUG only when asked for), production turns on every `check --deploy` protectio
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -77,6 +79,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "commun.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every answer, a fresh nonce in every HTML page (django-csp).
+    "commun.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # 414/413/400 in French for what no view can read: long addresses, huge bodies, NUL
     # bytes and invalid UTF-8 (commun.validation).
@@ -326,6 +330,42 @@ AXES_CLIENT_IP_CALLABLE = "commun.api.client_ip"
 AXES_LOCKOUT_CALLABLE = "commun.errors.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Content-Security-Policy (django-csp 4): scripts only from the app itself, or inline with
+# the page's nonce (`nonce="{{ request.csp_nonce }}"`: folium's map script); no eval, no
+# plug-in, no framing. Styles allow 'unsafe-inline': Leaflet and folium position the map's
+# panes, markers and popups with style attributes, and the bars of the dashboards are
+# sized with one; a style cannot run code. Images: the app, data:/blob: URIs (Leaflet's
+# icons, photo previews) and the base map's tile host (MAP_TILES_URL), nothing else.
+def _origin(url):
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.netloc.split("@")[-1]
+    host = re.sub(r"^(\{s\}|\{[a-z]+\})\.", "*.", host)  # {s}.tile.example → *.tile.example
+    return f"{parts.scheme}://{host}" if "{" not in host else None
+
+
+_TILES_ORIGIN = _origin(MAP_TILES_URL)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *([_TILES_ORIGIN] if _TILES_ORIGIN else [])],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        # The service worker (/sw.js) and Redoc's search worker (a blob: URL).
+        "worker-src": ["'self'", "blob:"],
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # Production protections (`manage.py check --deploy`); each can be relaxed from the
 # environment behind a TLS-terminating proxy.

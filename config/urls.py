@@ -10,6 +10,7 @@ from carte import api as carte_api
 from chantiers import api as chantiers_api
 from commun import pages as commun_pages
 from commun.offline import service_worker
+from commun.schema import redoc_bundle
 from commun.tokens import TokenView
 from marches import api as marches_api
 from signalements import api as signalements_api
@@ -41,6 +42,7 @@ api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("schema/swagger-ui/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-swagger"),
     path("schema/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("schema/redoc/redoc.standalone.js", redoc_bundle, name="api-redoc-bundle"),
     path("exports/<slug:couche>.<slug:fmt>", carte_api.ExportView.as_view(), name="api-export"),
     path("tuiles/<slug:couche>/<int:z>/<int:x>/<int:y>.mvt", carte_api.TileView.as_view(), name="api-tuile"),
     path("signalements/<str:uuid>/photos/<uuid:photo_uuid>", signalements_api.PhotoUploadView.as_view(),

@@ -124,24 +124,24 @@ def test_pilot_map_filters_reload_layers(browser, live_server, with_reports, pro
     assert {"signalements", "chaleur", "chantiers", "friches", "propositions"} <= set(keys)
     # The density view: cells counted by the server, drawn once shown.
     overlay_box(page, "Densité des signalements").click()
-    page.wait_for_function("window.Carte.counts().chaleur === 12")
+    page.wait_for_function("() => window.Carte.counts().chaleur === 12")
 
     page.click("#panneau-filtres summary")
     page.select_option("#f-type", "demolition")
-    page.wait_for_function("window.Carte.counts().chantiers === 3")
+    page.wait_for_function("() => window.Carte.counts().chantiers === 3")
     page.select_option("#f-statut", "livre")
-    page.wait_for_function("window.Carte.counts().chantiers === 2")
+    page.wait_for_function("() => window.Carte.counts().chantiers === 2")
     page.select_option("#f-categorie", "carte-eclairage")
-    page.wait_for_function("window.Carte.counts().signalements === 4 && window.Carte.counts().chaleur === 4")
+    page.wait_for_function("() => window.Carte.counts().signalements === 4 && window.Carte.counts().chaleur === 4")
     page.select_option("#f-statut_signalement", "resolu")
-    page.wait_for_function("window.Carte.counts().signalements === 2")
+    page.wait_for_function("() => window.Carte.counts().signalements === 2")
     # Period: operations under way in 2018 only.
     page.fill("#f-depuis", "2018-01-01")
     page.fill("#f-jusqua", "2018-12-31")
     page.click("#carte-filtres button[type=submit]")
-    page.wait_for_function("window.Carte.counts().chantiers === 1")
+    page.wait_for_function("() => window.Carte.counts().chantiers === 1")
     page.wait_for_function(
-        "document.querySelector('#filtres-resume').textContent.includes('Chantiers du renouvellement : 1')")
+        "() => document.querySelector('#filtres-resume').textContent.includes('Chantiers du renouvellement : 1')")
     # Export links follow the filters, with each layer's own parameter names.
     href = page.locator("a[data-export-key=signalements]").first.get_attribute("href")
     assert "statut=resolu" in href and "categorie=carte-eclairage" in href
@@ -151,7 +151,7 @@ def test_pilot_map_filters_reload_layers(browser, live_server, with_reports, pro
     page.click("#carte-filtres button[type=submit]")
     assert "précède son début" in page.locator("#filtres-erreur").inner_text()
     page.click("#carte-filtres button[type=reset]")
-    page.wait_for_function("window.Carte.counts().chantiers === 16 && window.Carte.counts().signalements === 12")
+    page.wait_for_function("() => window.Carte.counts().chantiers === 16 && window.Carte.counts().signalements === 12")
     page.screenshot(path=f"test-artifacts/carte-pilote-{profile_name}.png", full_page=True)
     assert watch.errors == []
     assert watch.foreign == []
@@ -229,7 +229,7 @@ def test_pilot_draws_a_chantier_with_geoman(browser, live_server, programme):
     for dx, dy in ((-60, -40), (60, -40), (60, 40), (-60, 40)):
         page.mouse.click(cx + dx, cy + dy)
     page.mouse.click(cx - 60, cy - 40)  # back on the first vertex closes the ring
-    page.wait_for_function("document.querySelector('.carte-editeur').dataset.shapes === '1'")
+    page.wait_for_function("() => document.querySelector('.carte-editeur').dataset.shapes === '1'")
     page.fill("#id_nom", "Aire de jeux dessinée")
     page.select_option("#id_type", "espace_public")
     page.select_option("#id_maitre_ouvrage", label="Ville")

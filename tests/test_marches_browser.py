@@ -90,7 +90,7 @@ def test_two_phones_and_the_facilitator_and_a_network_gap(browser, live_server, 
     phone_b.click("#annotation button[type=submit]")
 
     # The facilitator's screen shows both within a few seconds (it polls every 3 s).
-    screen.wait_for_function("document.querySelector('#nb-annotations').dataset.count === '2'", timeout=12000)
+    screen.wait_for_function("() => document.querySelector('#nb-annotations').dataset.count === '2'", timeout=12000)
     flux = screen.locator("#flux").inner_text()
     assert "Amina" in flux and "Béa" in flux and "Chemin sans lampadaire" in flux
     assert {a.geom.geom_type for a in Annotation.objects.all()} == {"Point", "LineString"}
@@ -102,12 +102,12 @@ def test_two_phones_and_the_facilitator_and_a_network_gap(browser, live_server, 
     phone_a.fill(".critere[data-critere=eclairage] .commentaire", "Noir complet")
     phone_a.click("#grille button[type=submit]")
     phone_a.wait_for_selector('#confirmation:has-text("2 notes enregistrées")')
-    phone_a.wait_for_function("document.querySelector('#outbox-count').dataset.count === '0'", timeout=15000)
+    phone_a.wait_for_function("() => document.querySelector('#outbox-count').dataset.count === '0'", timeout=15000)
     assert Score.objects.filter(actif=True).count() == 2
-    screen.wait_for_function("document.querySelector('#nb-notes').textContent === '2'", timeout=12000)
+    screen.wait_for_function("() => document.querySelector('#nb-notes').textContent === '2'", timeout=12000)
 
     # A loses the network: what she records waits on the phone, even across a reload.
-    phone_a.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+    phone_a.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
     phone_a.wait_for_selector(".participer[data-hors-ligne='1']", timeout=15000)
     ctx_a.set_offline(True)
     phone_a.wait_for_selector("#reseau:has-text('Hors ligne')")
@@ -119,27 +119,27 @@ def test_two_phones_and_the_facilitator_and_a_network_gap(browser, live_server, 
                             files=[{"name": "p.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}])
     phone_a.wait_for_selector("#photo-apercu img")
     phone_a.click("#annotation button[type=submit]")
-    phone_a.wait_for_function("document.querySelector('#outbox-count').dataset.count === '2'")
+    phone_a.wait_for_function("() => document.querySelector('#outbox-count').dataset.count === '2'")
     assert "Hors ligne" in phone_a.locator("#confirmation").inner_text()
     assert Annotation.objects.count() == 2
     response = phone_a.reload()
     assert response.from_service_worker
-    phone_a.wait_for_function("document.querySelector('#outbox-count').dataset.count === '2'")
+    phone_a.wait_for_function("() => document.querySelector('#outbox-count').dataset.count === '2'")
     pending = phone_a.evaluate("Outbox.list().then(items => items.map(i => i.key))")
     assert len(pending) == 2
     phone_a.click("#outbox-voir")
     phone_a.screenshot(path="test-artifacts/marche-participant-hors-ligne.png", full_page=True)
 
     ctx_a.set_offline(False)  # "online": the outbox flushes
-    phone_a.wait_for_function("document.querySelector('#outbox-count').dataset.count === '0'", timeout=20000)
+    phone_a.wait_for_function("() => document.querySelector('#outbox-count').dataset.count === '0'", timeout=20000)
     for key in pending:
         assert Annotation.objects.filter(uuid=key).count() == 1
     tagged = Annotation.objects.get(texte="Tags sur le mur")
     assert tagged.photo and max(tagged.photo.width, tagged.photo.height) <= 2048
     phone_a.evaluate("Outbox.flush()")  # a second flush (timer, other tab) sends nothing more
     assert Annotation.objects.count() == 4 and Score.objects.count() == 2
-    phone_a.wait_for_function("document.querySelector('#envoyes-count').textContent === '3'", timeout=10000)
-    screen.wait_for_function("document.querySelector('#nb-annotations').dataset.count === '4'", timeout=12000)
+    phone_a.wait_for_function("() => document.querySelector('#envoyes-count').textContent === '3'", timeout=10000)
+    screen.wait_for_function("() => document.querySelector('#nb-annotations').dataset.count === '4'", timeout=12000)
     screen.wait_for_selector("#flux img")  # the photo reached the facilitator too
     screen.screenshot(path="test-artifacts/marche-animation.png", full_page=True)
 

@@ -134,5 +134,9 @@ def test_swagger_ui_and_redoc_are_served_locally(client):
     for url in ("/api/v1/schema/swagger-ui/", "/api/v1/schema/redoc/"):
         html = client.get(url).content.decode()
         assert "cdn." not in html and "unpkg" not in html, url
-        assert "/static/drf_spectacular_sidecar/" in html, url
+        assert "/static/drf_spectacular_sidecar/" in html or "/api/v1/schema/redoc/redoc.standalone.js" in html, url
         assert "<script>" not in html and "fonts.googleapis" not in html, url
+    # Redoc's bundle, from the sidecar, without its vendor's logo URL (commun.schema.redoc_bundle).
+    bundle = client.get("/api/v1/schema/redoc/redoc.standalone.js")
+    assert bundle.status_code == 200 and len(bundle.content) > 500_000
+    assert b"cdn.redoc.ly" not in bundle.content

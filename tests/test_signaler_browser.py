@@ -53,7 +53,7 @@ def test_offline_reports_survive_a_reload_and_arrive_once(browser, live_server, 
     page.goto("/signaler/")
     page.wait_for_selector("#gps-etat:has-text('précision ± 12 m')")
     # The service worker has cached the form and its assets, and controls the page.
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
     assert waiting(page) == 0
 
     context.set_offline(True)
@@ -63,18 +63,18 @@ def test_offline_reports_survive_a_reload_and_arrive_once(browser, live_server, 
     page.wait_for_selector("#photo-apercu img")
     page.fill("#description", "Canapé devant le n° 4")
     page.click("#envoyer")
-    page.wait_for_function("document.querySelector('#outbox-count').dataset.count === '1'")
+    page.wait_for_function("() => document.querySelector('#outbox-count').dataset.count === '1'")
     choose_category(page, "eclairage", "eclairage-eteint")
     page.fill("#description", "Lampadaire éteint")
     page.click("#envoyer")
-    page.wait_for_function("document.querySelector('#outbox-count').dataset.count === '2'")
+    page.wait_for_function("() => document.querySelector('#outbox-count').dataset.count === '2'")
     assert "Hors ligne" in page.locator("#confirmation").inner_text()
     assert Signalement.objects.count() == 0
 
     # Reload with the network still cut: the worker serves the form, IndexedDB the outbox.
     response = page.reload()
     assert response.from_service_worker
-    page.wait_for_function("document.querySelector('#outbox-count').dataset.count === '2'")
+    page.wait_for_function("() => document.querySelector('#outbox-count').dataset.count === '2'")
     page.click("#outbox-voir")
     assert page.locator("#outbox-liste li").count() == 2
     # Everything the form shows came from the worker's cache, the pin's image included.
@@ -83,7 +83,7 @@ def test_offline_reports_survive_a_reload_and_arrive_once(browser, live_server, 
     assert Signalement.objects.count() == 0
 
     context.set_offline(False)  # fires "online": the outbox flushes
-    page.wait_for_function("document.querySelector('#outbox-count').dataset.count === '0'", timeout=20000)
+    page.wait_for_function("() => document.querySelector('#outbox-count').dataset.count === '0'", timeout=20000)
     assert Signalement.objects.count() == 2
     encombrant = Signalement.objects.get(categorie__slug="depots-encombrants")
     assert encombrant.description == "Canapé devant le n° 4"

@@ -171,7 +171,7 @@ def test_my_reports_show_offline_from_the_last_sync(browser, live_server, users)
     context, page, watch = new_page(browser, live_server, PIXEL_7, geolocation=IN_QPV, permissions=["geolocation"])
     login(page, "agent.demo", "demo")
     page.wait_for_selector("#mes-synchro[data-source=reseau]")
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
     item = page.locator(f"#mes-liste li[data-uuid='{done.uuid}']")
     assert "Résolu" in item.inner_text() and "Statut : Résolu" in item.inner_text()
     assert page.locator("#mes-liste li").count() == 2
