@@ -43,7 +43,8 @@ def build_database(env, rebuild):
     with psycopg.connect(f"{BASE_DB}/postgres".replace("postgis://", "postgresql://"), autocommit=True) as admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists and not rebuild:
-            print(f"Base {name} réutilisée.")
+            print(f"Base {name} réutilisée (migrée à jour).")
+            manage(env, "migrate", "--no-input", "-v0")  # the code may have moved on since
             return
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     subprocess.run([PY, "scripts/ensure_db.py"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
