@@ -6,9 +6,8 @@
 - `BoundedJSONParser` is the API's JSON parser (REST_FRAMEWORK DEFAULT_PARSER_CLASSES):
   bounded size and depth, UTF-8 only, no NUL character, no NaN or Infinity, and parse
   errors said in French ("JSON illisible : …").
-- `parse_lonlat`, `parse_id` and `parse_uuid` read the numbers and identifiers of a query
-  string or a path the same way everywhere (geometries go through `commun.geometry`, dates
-  through `commun.filters.DateBoundField`).
+- `parse_uuid` reads the UUID of a path (geometries go through `commun.geometry`, dates
+  through `commun.filters.DateBoundField`, bboxes through `commun.filters.parse_bbox`).
 
 Each refusal says what was wrong and what to send instead.
 """
@@ -211,47 +210,7 @@ class BoundedJSONParser(JSONParser):
         return loads(stream.read(MAX_JSON_BYTES + 1))
 
 
-# --- Numbers and identifiers of query strings and paths ---------------------------------
-
-def parse_float(raw, name, minimum, maximum, unit=""):
-    """A finite decimal number within [minimum, maximum] → float, or a French ValidationError."""
-    try:
-        value = float(str(raw).strip())
-    except (TypeError, ValueError):
-        raise exceptions.ValidationError({name: [f"« {name} » attend un nombre décimal{unit}."]}) from None
-    if not math.isfinite(value) or not minimum <= value <= maximum:
-        raise exceptions.ValidationError({name: [f"« {name} » doit être un nombre fini entre {minimum:g} et "
-                                                 f"{maximum:g}{unit}."]})
-    return value
-
-
-def parse_lonlat(params, lon="lon", lat="lat"):
-    """(lon, lat) in WGS84 degrees from a query string: finite and on the globe."""
-    errors = {}
-    values = {}
-    for name, bound in ((lon, 180), (lat, 90)):
-        if params.get(name) in (None, ""):
-            errors[name] = [f"« {name} » est requis (degrés WGS84)."]
-            continue
-        try:
-            values[name] = parse_float(params.get(name), name, -bound, bound, " (degrés WGS84)")
-        except exceptions.ValidationError as exc:
-            errors.update(exc.detail)
-    if errors:
-        raise exceptions.ValidationError(errors)
-    return values[lon], values[lat]
-
-
-MAX_ID = 2**63 - 1
-
-
-def parse_id(raw, what="objet"):
-    """A positive integer id (what PostgreSQL's bigint holds) → int, or a French 404."""
-    text = str(raw or "")
-    if not text.isascii() or not text.isdigit() or int(text) > MAX_ID:
-        raise exceptions.NotFound(f"Identifiant de {what} invalide : attendu un nombre entier.")
-    return int(text)
-
+# --- Identifiers of paths ---------------------------------------------------------------
 
 def parse_uuid(raw, what="objet"):
     """An UUID → uuid.UUID, or a French 404 (the id of nothing that exists)."""

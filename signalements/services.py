@@ -8,6 +8,7 @@ from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
@@ -398,8 +399,6 @@ class BulkResult:
 def change_status_bulk(signalements, statut, auteur, may_act, commentaire=""):
     """Apply `statut` to each report the person may act on (`may_act(signalement)`, checked per
     object); each change is its own transaction with its own history row and e-mail."""
-    from django.db import transaction
-
     result = BulkResult(changed=[], refused=[])
     for signalement in signalements:
         if not may_act(signalement):

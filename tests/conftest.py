@@ -1,5 +1,7 @@
+import io
 import json
 import os
+from contextlib import contextmanager
 
 import pytest
 from rest_framework.test import APIClient
@@ -32,6 +34,25 @@ def _empty_cache():
     cache.clear()
     clear_all()  # per-process copies of the configuration (a rolled-back test leaves none)
     yield
+
+
+@contextmanager
+def demo_for_the_module(django_db_blocker):
+    """The whole demo, loaded once for a module inside one transaction that is rolled back
+    at its end (the bad-input and fuzzing modules: hundreds of cases on the same data).
+    `charger_demo` seeds the categories a transactional test may have truncated."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            call_command("charger_demo", stdout=io.StringIO())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="session")
@@ -122,10 +143,8 @@ def demo(db):
 def routed(demo):
     """Demo territory and acteurs, categories routed as in the demo (no reports)."""
     from signalements import demo as signalements_demo
-    from signalements.categories import seed
-    from signalements.models import Categorie
 
-    seed(Categorie)  # transactional tests truncate what the data migration seeded
+    # It seeds the categories again when a transactional test truncated them.
     signalements_demo.configure_routing()
     return demo
 

@@ -9,11 +9,9 @@ derandomized (the same cases on every run, so CI is stable). The demo is loaded 
 a transaction rolled back at the end of the module; each call runs in a savepoint.
 """
 
-import io
 
 import pytest
 import schemathesis
-from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import DatabaseError, close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, settings
@@ -25,8 +23,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.wsgi import application
-from signalements.categories import seed
-from signalements.models import Categorie
+from tests.conftest import demo_for_the_module
 
 MAX_EXAMPLES = 25
 CHECKS = [schemathesis.checks.not_a_server_error, status_code_conformance, content_type_conformance,
@@ -45,20 +42,14 @@ def fuzz_world(django_db_setup, django_db_blocker):
     # transaction; the test client disconnects the same signals.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            seed(Categorie)  # a transactional test before this module truncated what the migration seeded
-            call_command("charger_demo", stdout=io.StringIO())
+    try:
+        with demo_for_the_module(django_db_blocker):
             pilote = get_user_model().objects.get(username="pilote.demo")
             token, _ = Token.objects.get_or_create(user=pilote)
             yield {"pilote": {"Authorization": f"Token {token.key}"}, "anonyme": {}}
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            request_started.connect(close_old_connections)
-            request_finished.connect(close_old_connections)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 # Read at collection from the application itself (drf-spectacular needs no database).
