@@ -176,8 +176,11 @@ def test_chantier_name_is_text_everywhere(browser, live_server, programme, profi
     popup = page.locator(".leaflet-popup-content strong")
     assert popup.inner_text() == XSS
     assert page.locator(".leaflet-popup-content img").count() == 0
-    page.locator(".leaflet-popup-content a", has_text="Voir la fiche").click()
-    page.wait_for_url(f"**/chantiers/{chantier.pk}/")
+    # The popup pans the map into view: a click during Leaflet's pan animation can land on
+    # the map instead (seen once with three test processes on two cores).
+    page.wait_for_function("() => !document.querySelector('.leaflet-pan-anim')")
+    with page.expect_navigation(url=f"**/chantiers/{chantier.pk}/"):
+        page.locator(".leaflet-popup-content a", has_text="Voir la fiche").click()
     assert page.locator("h1").inner_text() == XSS
     page.goto("/chantiers/")
     assert page.get_by_role("link", name=XSS).count() == 1
