@@ -204,17 +204,26 @@ class ApiLayer(folium.FeatureGroup):
         self.style_def = dict(STYLES.get(style, {}))
         self.config = {"key": key, "url": url, "style": style, "style_def": self.style_def, "name": name, **config}
 
+    def _options(self):
+        """The options whose plug-ins the live page loads: a layer drawn from vector tiles
+        needs only VectorGrid there (its clusters and density come from the server); the
+        downloaded map, which has no tiles, inlines every plug-in (`standalone_html`)."""
+        if self.config.get("tiles"):
+            return ["tiles"]
+        return [option for option in OPTION_ASSETS if self.config.get(option)]
+
     @property
     def assets_css(self):
-        return [path for option, (css, _) in OPTION_ASSETS.items() if self.config.get(option) for path in css]
+        return [path for option in self._options() for path in OPTION_ASSETS[option][0]]
 
     @property
     def assets_js(self):
-        return [path for option, (_, js) in OPTION_ASSETS.items() if self.config.get(option) for path in js]
+        return [path for option in self._options() for path in OPTION_ASSETS[option][1]]
 
 
 class FitTerritory(MacroElement):
-    """Zoom to the first layer flagged `fit` once it has loaded."""
+    """Start the layers (carte.js `Carte.start`). A map built without the territory's
+    bounds zooms to the first layer flagged `fit` once that layer has loaded."""
 
     _template = Template(
         """
@@ -228,10 +237,15 @@ class FitTerritory(MacroElement):
 def build_map(layers, view=None, attribution_extra=""):
     """Return a folium Map with the given `ApiLayer`s, Leaflet served locally.
 
-    `view` is `{"center": (lat, lon), "zoom": z}`, the territory's (see territoire.services).
+    `view` is `{"center": (lat, lon), "zoom": z, "bounds": …}`, the territory's (see
+    territoire.services). With bounds, carte.js fits them as the map is created, before any
+    tile is asked for: the map opens at its final zoom, with no animated jump once the
+    perimeter has loaded (on a phone, that jump fetched the base map twice).
     """
     view = view or DEFAULT_VIEW
-    fmap = folium.Map(location=view["center"], zoom_start=view["zoom"], tiles=None, control_scale=True)
+    options = {"vue_initiale": view["bounds"]} if view.get("bounds") else {}
+    fmap = folium.Map(location=view["center"], zoom_start=view["zoom"], tiles=None, control_scale=True,
+                      **options)
     fmap.default_js = [("leaflet", static(LEAFLET_JS))]
     fmap.default_css = [("leaflet_css", static(LEAFLET_CSS))]
     attribution = settings.MAP_TILES_ATTRIBUTION

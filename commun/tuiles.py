@@ -199,7 +199,9 @@ def plan(layer, request, z, x, y):
     dense = request.GET.get("agregat") in ("1", "true", "oui")
     query = "&".join(f"{k}={v}" for k, v in sorted(request.GET.items()))
     scope = "public" if public else layer.scope(request)
-    key = f"{TILE_FORMAT}|{layer.key}|{z}/{x}/{y}|{query}|{scope}|{layer.version()}"
+    # The grouping's settings are part of what a tile is: a change of either is a new tile.
+    key = (f"{TILE_FORMAT}|{layer.key}|{layer.max_points}|{layer.cell_px}|{z}/{x}/{y}|{query}|{scope}"
+           f"|{layer.version()}")
     digest = hashlib.sha256(key.encode()).hexdigest()
     etag = f'"{digest[:32]}"'
 

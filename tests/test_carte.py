@@ -75,7 +75,10 @@ def test_professional_map_adds_reports_clustered_and_heat(client, pilote, progra
     assert configs["chantiers"]["filters"] == {"depuis": "depuis", "jusqua": "jusqua", "type": "type",
                                                "statut": "statut"}
     assert configs["signalements"]["filters"]["statut_signalement"] == "statut"
-    assert "leaflet.markercluster.js" in html and "leaflet-heat.js" in html
+    # Groups and density are drawn by the server's tiles: the page does without the
+    # cluster and heat plug-ins (the downloaded map, without tiles, inlines them).
+    assert "leaflet.markercluster.js" not in html and "leaflet-heat.js" not in html
+    assert "MarkerCluster.css" not in html
     assert "Catégorie des signalements" in html
     for label in ("Démolition", "Réseau", "Programmé", "Abandonné"):
         assert label in html  # legend

@@ -1,6 +1,7 @@
 """The layered map in Chromium, at phone and desktop sizes: layers, filters, escaping,
 the downloaded map offline, and drawing a chantier with Geoman."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from django.contrib.gis.geos import Point
 from django.http import HttpRequest
 from django.utils import timezone
 
-from tests.browser import DESKTOP, PHONE, login, new_page
+from tests.browser import DESKTOP, PHONE, TILE_HOSTS, login, new_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PROFILES = [("phone", PHONE), ("desktop", DESKTOP)]
@@ -110,6 +111,14 @@ def test_pilot_map_filters_reload_layers(browser, live_server, with_reports, pro
     wait_loaded(page)
     start = counts(page)
     assert start["signalements"] == 12 and start["chantiers"] == 16
+    # The map opens on the territory's bounds: the base map is asked at one zoom only (it
+    # was asked twice when the map jumped to the perimeter once loaded).
+    zooms = {re.search(r"openstreetmap\.org/(\d+)/", r).group(1) for r in watch.requests if TILE_HOSTS.search(r)}
+    assert len(zooms) == 1, zooms
+    # Hidden overlays are fetched when first shown; the tiles need no cluster or heat plug-in.
+    assert not [r for r in watch.requests if "/api/v1/marches/" in r or "/secteurs-resolus/" in r]
+    assert not [r for r in watch.requests if "markercluster" in r or "leaflet-heat" in r]
+    assert start.get("marches") is None  # not fetched yet
     # Reports come as vector tiles (SVG tiles), only those in view.
     assert page.locator("svg.leaflet-tile path").count() >= 12
     tiles = [r for r in watch.requests if "/api/v1/tuiles/signalements/" in r]
@@ -120,6 +129,10 @@ def test_pilot_map_filters_reload_layers(browser, live_server, with_reports, pro
     page.wait_for_selector(".leaflet-popup-content a")
     assert page.locator(".leaflet-popup-content").inner_text().startswith(("Dépôt sauvage", "Éclairage"))
     page.keyboard.press("Escape")
+    overlay_box(page, "Marches exploratoires (parcours)").click()
+    page.wait_for_function("() => window.Carte.counts().marches != null")  # neither undefined nor null
+    assert [r for r in watch.requests if "/api/v1/marches/" in r]
+    overlay_box(page, "Marches exploratoires (parcours)").click()
     keys = toggle_every_layer(page)
     assert {"signalements", "chaleur", "chantiers", "friches", "propositions"} <= set(keys)
     # The density view: cells counted by the server, drawn once shown.

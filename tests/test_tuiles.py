@@ -115,6 +115,20 @@ def test_a_crowded_tile_groups_reports_in_counted_cells(users, reports, monkeypa
     assert dense and "nombre" in dense[0]["properties"]
 
 
+def test_a_new_grouping_threshold_is_a_new_tile(users, reports, monkeypatch):
+    """Tiles slow to compute are cached under their ETag: a change of the grouping's
+    settings must not serve the tiles drawn with the old ones."""
+    from signalements.tuiles import LAYER
+
+    z, x, y = tile_of(*CENTRE, 16)
+    pilot = client_for(users["pilote.demo"])
+    etag = get_tile(pilot, z, x, y)["ETag"]
+    monkeypatch.setattr(LAYER, "max_points", 0)
+    grouped = pilot.get(f"/api/v1/tuiles/signalements/{z}/{x}/{y}.mvt", HTTP_IF_NONE_MATCH=etag)
+    assert grouped.status_code == 200 and grouped["ETag"] != etag
+    assert all("nombre" in f["properties"] for f in features(grouped))
+
+
 def test_etag_then_304_until_a_report_changes(users, reports):
     from signalements.services import change_status
 

@@ -18,17 +18,26 @@
   /* French display of values from the API: dates "25/11/2026" (and "à 14:05" for a
    * moment), numbers with the French grouping ("30 230") and decimal comma. */
   var ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?/;
+  // One formatter each, built on first use: toLocaleString() builds one per call (a
+  // tooltip each), and building one loads the locale's data (a pilot's first view has no
+  // number or date to show before a popup opens).
+  var formats = {};
+  function format(kind) {
+    if (!formats[kind]) {
+      formats[kind] = kind === "nombre" ? new Intl.NumberFormat("fr-FR")
+        : new Intl.DateTimeFormat("fr-FR", kind === "jour" ? { day: "2-digit", month: "2-digit", year: "numeric" }
+          : { hour: "2-digit", minute: "2-digit" });
+    }
+    return formats[kind];
+  }
   function frValue(value) {
-    if (typeof value === "number") { return value.toLocaleString("fr-FR"); }
+    if (typeof value === "number") { return format("nombre").format(value); }
     if (typeof value === "string") {
       var m = ISO_DATE.exec(value);
       if (m && value.length <= 32) {
         if (!m[4]) { return m[3] + "/" + m[2] + "/" + m[1]; }
         var d = new Date(value);
-        if (!isNaN(d.getTime())) {
-          return d.toLocaleDateString("fr-FR", { day: "2-digit", month: "2-digit", year: "numeric" })
-            + " à " + d.toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" });
-        }
+        if (!isNaN(d.getTime())) { return format("jour").format(d) + " à " + format("heure").format(d); }
       }
     }
     return value;
@@ -38,6 +47,16 @@
   if (window.L && L.Control && L.Control.Zoom) {
     L.Control.Zoom.prototype.options.zoomInTitle = "Zoomer";
     L.Control.Zoom.prototype.options.zoomOutTitle = "Dézoomer";
+  }
+  /* A map given the territory's bounds (`vueInitiale`, from commun.carte.build_map) opens
+   * on them, before its base map asks for a tile; the perimeter layer then has nothing to
+   * fit. */
+  if (window.L && L.Map) {
+    L.Map.addInitHook(function () {
+      if (this.options.vueInitiale) {
+        this.fitBounds(this.options.vueInitiale, { animate: false, padding: [10, 10] });
+      }
+    });
   }
   function status(message) {
     var box = document.getElementById("carte-statut");
@@ -350,6 +369,7 @@
     if (layer.config.source) {
       var origin = byKey(layer.config.source);
       if (origin) {
+        if (origin.stale) { origin.stale = false; load(origin); }
         return (origin.loading || Promise.resolve()).then(function () {
           return (origin.features || []).slice();
         });
@@ -367,7 +387,7 @@
       .then(function (features) {
         if (generation !== layer.generation) { return layer.loading; }
         var geo = render(layer, features);
-        if (geo && layer.config.fit && !layer.fitted && features.length) {
+        if (geo && layer.config.fit && !layer.fitted && !layer.map.options.vueInitiale && features.length) {
           layer.map.fitBounds(geo.getBounds(), { padding: [10, 10] });
           layer.fitted = true;
         }
@@ -384,7 +404,13 @@
     return layer.loading;
   }
 
+  function shown(layer) { return layer.map.hasLayer(layer.group); }
+
   function loadAll(layers) {
+    // A hidden overlay is fetched when it is first shown (see start), with the filters of
+    // that moment: the first view asks only for what it draws.
+    layers.forEach(function (l) { l.stale = !shown(l) && !usesTiles(l); });
+    layers = layers.filter(function (l) { return !l.stale; });
     // Layers that reuse another's features wait for it inside source(); tiles come
     // once the small layers are drawn (and the map fitted to the territory). Filters
     // may change meanwhile: only the latest request draws its tiles.
@@ -428,6 +454,16 @@
       if (toggle) { toggle.title = "Couches de la carte"; toggle.setAttribute("aria-label", "Couches de la carte"); }
       var tidy = function () { window.requestAnimationFrame(function () { declutter(map); }); };
       map.on("zoomend moveend overlayadd carte:layerloaded", tidy);
+      map.on("overlayadd", function (e) {
+        registry.forEach(function (l) {
+          if (l.group === e.layer && l.stale) {
+            l.stale = false;
+            var container = map.getContainer();
+            container.setAttribute("data-loaded", "false");
+            load(l).then(function () { container.setAttribute("data-loaded", "true"); });
+          }
+        });
+      });
       loadAll(registry).then(function () {
         tidy();
         map.getContainer().setAttribute("data-loaded", "true");
