@@ -51,10 +51,11 @@
   /* A map given the territory's bounds (`vueInitiale`, from commun.carte.build_map) opens
    * on them, before its base map asks for a tile; the perimeter layer then has nothing to
    * fit. */
+  var FIT_PADDING = [10, 10];
   if (window.L && L.Map) {
     L.Map.addInitHook(function () {
       if (this.options.vueInitiale) {
-        this.fitBounds(this.options.vueInitiale, { animate: false, padding: [10, 10] });
+        this.fitBounds(this.options.vueInitiale, { animate: false, padding: FIT_PADDING });
       }
     });
   }
@@ -388,7 +389,7 @@
         if (generation !== layer.generation) { return layer.loading; }
         var geo = render(layer, features);
         if (geo && layer.config.fit && !layer.fitted && !layer.map.options.vueInitiale && features.length) {
-          layer.map.fitBounds(geo.getBounds(), { padding: [10, 10] });
+          layer.map.fitBounds(geo.getBounds(), { padding: FIT_PADDING });
           layer.fitted = true;
         }
         return features.length;
@@ -442,6 +443,20 @@
     });
   }
 
+  /* The map's `data-loaded` says "false" while any load (the first view, a filter, an
+   * overlay shown for the first time) is on its way, and "true" once none is. */
+  var inFlight = 0;
+  function pending(map, promise) {
+    var container = map.getContainer();
+    inFlight += 1;
+    container.setAttribute("data-loaded", "false");
+    var done = function () {
+      inFlight -= 1;
+      if (!inFlight) { container.setAttribute("data-loaded", "true"); }
+    };
+    return promise.then(done, done);
+  }
+
   window.Carte = {
     register: function (map, group, config) {
       registry.push({ map: map, group: group, config: config });
@@ -458,15 +473,12 @@
         registry.forEach(function (l) {
           if (l.group === e.layer && l.stale) {
             l.stale = false;
-            var container = map.getContainer();
-            container.setAttribute("data-loaded", "false");
-            load(l).then(function () { container.setAttribute("data-loaded", "true"); });
+            pending(map, load(l));
           }
         });
       });
-      loadAll(registry).then(function () {
+      pending(map, loadAll(registry)).then(function () {
         tidy();
-        map.getContainer().setAttribute("data-loaded", "true");
         if (!registry.some(function (l) { return l.error; })) { status(""); }
       });
     },
@@ -474,15 +486,11 @@
     setFilters: function (values) {
       filters = Object.assign({}, values);
       status("");
-      var container = window.Carte.map && window.Carte.map.getContainer();
-      if (container) { container.setAttribute("data-loaded", "false"); }
       var affected = registry.filter(function (l) {
         return l.config.filterable || l.config.filters ||
           (l.config.source && byKey(l.config.source) && byKey(l.config.source).config.filters);
       });
-      return loadAll(affected).then(function () {
-        if (container) { container.setAttribute("data-loaded", "true"); }
-      });
+      return window.Carte.map ? pending(window.Carte.map, loadAll(affected)) : loadAll(affected);
     },
     filtersFor: function (key) {
       var layer = byKey(key);
